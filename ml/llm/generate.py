@@ -1,0 +1,88 @@
+"""Greedy generation that stops at the next `###` marker, and the two tasks built on it."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from transformers import StoppingCriteria, StoppingCriteriaList
+
+from ml.llm.analysis import TurnAnalysis, parse_analysis
+from ml.llm.loader import LoadedLLM
+from ml.llm.prompts import MARKER, TurnContext, analysis_prompt, reply_prompt
+
+FALLBACK_REPLY = "앗, 방금 말이 잘 안 나왔어 😅 한 번만 다시 말해 줄래?"
+
+
+class _StopOnMarker(StoppingCriteria):
+    """Stops once the generated tail contains the marker (or a blank line for replies)."""
+
+    def __init__(self, tokenizer: Any, prompt_len: int, stops: tuple[str, ...]) -> None:
+        self.tokenizer, self.prompt_len, self.stops = tokenizer, prompt_len, stops
+
+    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any) -> bool:
+        tail = self.tokenizer.decode(input_ids[0, self.prompt_len :][-8:], skip_special_tokens=True)
+        return any(stop in tail for stop in self.stops)
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Decoded text, how many tokens were generated, and how long it took."""
+
+    text: str
+    tokens: int
+    seconds: float
+
+
+@torch.inference_mode()
+def generate(llm: LoadedLLM, prompt: str, max_new_tokens: int, stops: tuple[str, ...]) -> Generation:
+    tok = llm.tokenizer
+    inputs = tok(prompt, return_tensors="pt").to(llm.model.device)
+    prompt_len = int(inputs["input_ids"].shape[1])
+    started = time.perf_counter()
+    output = llm.model.generate(
+        **inputs,
+        max_new_tokens=max_new_tokens,
+        do_sample=False,
+        repetition_penalty=1.15,
+        no_repeat_ngram_size=4,
+        stopping_criteria=StoppingCriteriaList([_StopOnMarker(tok, prompt_len, stops)]),
+        pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id,
+    )
+    new = output[0, prompt_len:]
+    text = tok.decode(new, skip_special_tokens=True)
+    return Generation(text=text, tokens=int(new.shape[0]), seconds=time.perf_counter() - started)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?~…])\s+|(?<=[요다지야어네])\s+(?=\S)")
+
+
+def clean_reply(text: str) -> str:
+    """Cut at the first marker or blank line, drop role prefixes, keep at most three sentences."""
+    text = text.split(MARKER, 1)[0].split("\n\n", 1)[0]
+    text = text.split("\n")[0] if text.strip() else ""
+    text = re.sub(r"^\s*(로라|오로라|사용자)\s*:\s*", "", text).strip()
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+    return " ".join(sentences[:3]).strip()
+
+
+def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> Generation:
+    """Her reply; retried once with the few-shot prompt, then a polite fallback, never empty."""
+    few_shot = llm.adapter is None  # the tuned adapter needs no examples in the prompt
+    for attempt in range(2):
+        gen = generate(llm, reply_prompt(ctx, few_shot=few_shot or attempt > 0), max_new_tokens,
+                       stops=(MARKER, "\n\n"))
+        text = clean_reply(gen.text)
+        if len(text) >= 2 and re.search(r"[가-힣]", text):
+            return Generation(text, gen.tokens, gen.seconds)
+    return Generation(FALLBACK_REPLY, 0, 0.0)
+
+
+def analyze_turn(llm: LoadedLLM, message: str, reply: str, now: str, max_new_tokens: int = 64) -> TurnAnalysis:
+    """One generation yields memories, summary and expression; malformed output is repaired."""
+    prompt = analysis_prompt(message, reply, now, few_shot=llm.adapter is None)
+    gen = generate(llm, prompt, max_new_tokens, stops=("고개 없음", "고개 보통", "고개 많이", "\n\n"))
+    return parse_analysis(gen.text, message)
