@@ -19,7 +19,9 @@ async def run_bot(settings: Settings) -> int:
     runtime = await open_runtime(settings, engine)
     try:
         async with OhLoraBot(
-            settings=settings, service=runtime.service, moderation=runtime.moderation,
+            settings=settings,
+            service=runtime.service,
+            moderation=runtime.moderation,
             memories=runtime.memories,
         ) as bot:
             await bot.start(settings.discord_token)

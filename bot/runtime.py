@@ -33,8 +33,13 @@ def engine_config(settings: Settings) -> EngineConfig:
         else None
     )
     return EngineConfig(
-        llm=LLMConfig(model=settings.llm, gguf_file=settings.llm_gguf_file, adapter=settings.llm_adapter,
-                      cache_dir=settings.cache_dir, device=settings.device),
+        llm=LLMConfig(
+            model=settings.llm,
+            gguf_file=settings.llm_gguf_file,
+            adapter=settings.llm_adapter,
+            cache_dir=settings.cache_dir,
+            device=settings.device,
+        ),
         embedder=settings.embedder,
         face=face,
         memory_threshold=settings.memory_threshold,

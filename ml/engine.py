@@ -56,7 +56,11 @@ class Engine:
         classifier: Classifier | None = None,
     ) -> None:
         self.config, self.llm, self.embedder, self.face, self.classifier = (
-            config, llm, embedder, face, classifier,
+            config,
+            llm,
+            embedder,
+            face,
+            classifier,
         )
 
     @classmethod
@@ -111,4 +115,4 @@ def _load_classifier(path: Path | None, embedder: SentenceEmbedder) -> Classifie
     except ImportError:
         return None
     loaded: Any = load_classifier(path, embedder)
-    return loaded  # type: ignore[no-any-return]
+    return loaded

@@ -46,7 +46,10 @@ def make_service(
     sessions: async_sessionmaker[AsyncSession], engine: FakeEngine, **overrides: object
 ) -> ConversationService:
     options: dict[str, object] = {
-        "max_chars": 200, "queue_size": 10, "per_user_pending": 3, "rate_limit": (100, 60.0),
+        "max_chars": 200,
+        "queue_size": 10,
+        "per_user_pending": 3,
+        "rate_limit": (100, 60.0),
         "job_timeout_s": 30.0,
     }
     options.update(overrides)

@@ -28,8 +28,13 @@ async def ensure_user(session: AsyncSession, user_id: int, display_name: str) ->
 
 
 async def add_job(
-    session: AsyncSession, *, user_id: int, guild_id: int | None, channel_id: int,
-    message_id: int | None, text: str,
+    session: AsyncSession,
+    *,
+    user_id: int,
+    guild_id: int | None,
+    channel_id: int,
+    message_id: int | None,
+    text: str,
 ) -> Job:
     job = Job(user_id=user_id, guild_id=guild_id, channel_id=channel_id, message_id=message_id, text=text)
     session.add(job)
@@ -46,9 +51,7 @@ async def set_job_status(session: AsyncSession, job_id: int, status: str, error:
 
 async def unfinished_jobs(session: AsyncSession) -> Sequence[Job]:
     """Jobs a previous process accepted but never finished, oldest first."""
-    result = await session.scalars(
-        select(Job).where(Job.status.in_(("queued", "running"))).order_by(Job.id)
-    )
+    result = await session.scalars(select(Job).where(Job.status.in_(("queued", "running"))).order_by(Job.id))
     return result.all()
 
 
@@ -57,21 +60,23 @@ async def unfinished_jobs(session: AsyncSession) -> Sequence[Job]:
 
 async def active_memories(session: AsyncSession, user_id: int) -> Sequence[Memory]:
     result = await session.scalars(
-        select(Memory)
-        .where(Memory.user_id == user_id, Memory.superseded_at.is_(None))
-        .order_by(Memory.id)
+        select(Memory).where(Memory.user_id == user_id, Memory.superseded_at.is_(None)).order_by(Memory.id)
     )
     return result.all()
 
 
 async def store_memory(
-    session: AsyncSession, *, user_id: int, key: str, value: str, embedding: bytes, valid_on: str | None,
+    session: AsyncSession,
+    *,
+    user_id: int,
+    key: str,
+    value: str,
+    embedding: bytes,
+    valid_on: str | None,
 ) -> Memory | None:
     """Store `[key: value]`; a new value for an existing key supersedes it, a duplicate is skipped."""
     current = await session.scalar(
-        select(Memory).where(
-            Memory.user_id == user_id, Memory.key == key, Memory.superseded_at.is_(None)
-        )
+        select(Memory).where(Memory.user_id == user_id, Memory.key == key, Memory.superseded_at.is_(None))
     )
     if current is not None:
         if current.value == value and current.valid_on == valid_on:
@@ -138,8 +143,13 @@ async def export_user(session: AsyncSession, user_id: int) -> dict[str, Any]:
     return {
         "user": {"id": user_id, "display_name": user.display_name if user else None},
         "memories": [
-            {"id": m.id, "memory": m.text, "valid_on": m.valid_on, "stored_at": m.created_at.isoformat(),
-             "superseded_at": m.superseded_at.isoformat() if m.superseded_at else None}
+            {
+                "id": m.id,
+                "memory": m.text,
+                "valid_on": m.valid_on,
+                "stored_at": m.created_at.isoformat(),
+                "superseded_at": m.superseded_at.isoformat() if m.superseded_at else None,
+            }
             for m in memories
         ],
         "summaries": [{"channel_id": s.channel_id, "summary": s.text} for s in summaries],
@@ -148,13 +158,19 @@ async def export_user(session: AsyncSession, user_id: int) -> dict[str, Any]:
             for t in await user_turns(session, user_id)
         ],
         "sanctions": [
-            {"category": s.category, "kind": s.kind, "reason": s.reason, "start": s.start.isoformat(),
-             "end": s.end.isoformat() if s.end else None}
+            {
+                "category": s.category,
+                "kind": s.kind,
+                "reason": s.reason,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat() if s.end else None,
+            }
             for s in sanctions
         ],
         "style": (
             {"hue": style.hue, "ombre_height": style.ombre_height, "ombre_length": style.ombre_length}
-            if style else None
+            if style
+            else None
         ),
     }
 
@@ -177,7 +193,9 @@ async def set_style(session: AsyncSession, user_id: int, hue: float, height: flo
 # Sanctions -------------------------------------------------------------------------------------
 
 
-async def active_ban(session: AsyncSession, user_id: int, guild_id: int | None, now: datetime) -> Sanction | None:
+async def active_ban(
+    session: AsyncSession, user_id: int, guild_id: int | None, now: datetime
+) -> Sanction | None:
     """The ban in force for this user in this guild (DM bans have guild NULL and apply everywhere)."""
     return await session.scalar(
         select(Sanction)
@@ -211,8 +229,9 @@ async def lift_sanction(
     session: AsyncSession, sanction_id: int, guild_id: int | None, admin_id: int
 ) -> Sanction | None:
     sanction = await session.scalar(
-        select(Sanction).where(Sanction.id == sanction_id, Sanction.guild_id == guild_id,
-                               Sanction.lifted_at.is_(None))
+        select(Sanction).where(
+            Sanction.id == sanction_id, Sanction.guild_id == guild_id, Sanction.lifted_at.is_(None)
+        )
     )
     if sanction is not None:
         sanction.lifted_at = utcnow()

@@ -1,5 +1,8 @@
-"""Permission checks as small factories: one decorator sets both the runtime check and the default
-permissions Discord uses to show the command."""
+"""Permission checks as small factories.
+
+Admin commands carry no `default_permissions`: Discord's bitmask would demand *all* listed
+permissions, so a Moderate-Members-only moderator or the configured admin role could not even see
+them. The runtime check below is the single gate, and it accepts any of the three."""
 
 from __future__ import annotations
 
@@ -31,8 +34,7 @@ def moderator_only() -> Callable[[T], T]:
         return True
 
     def decorator(func: T) -> T:
-        func = app_commands.check(predicate)(func)  # type: ignore[arg-type]
-        func = app_commands.guild_only()(func)  # type: ignore[arg-type]
-        return app_commands.default_permissions(ban_members=True)(func)  # type: ignore[arg-type, return-value]
+        func = app_commands.check(predicate)(func)
+        return app_commands.guild_only()(func)
 
     return decorator

@@ -29,10 +29,11 @@ COGS = (
 SAFE_MENTIONS = discord.AllowedMentions(everyone=False, roles=False, users=False, replied_user=True)
 
 
-def face_file(reply: ChatReply) -> discord.File | None:
+def face_files(reply: ChatReply) -> list[discord.File]:
+    """Her face as an attachment list (empty when the render failed)."""
     if reply.image_png is None:
-        return None
-    return discord.File(io.BytesIO(reply.image_png), filename=f"ohlora-{reply.job_id}.png")
+        return []
+    return [discord.File(io.BytesIO(reply.image_png), filename=f"ohlora-{reply.job_id}.png")]
 
 
 def reply_text(reply: ChatReply) -> str:
@@ -48,17 +49,25 @@ class OhLoraBot(commands.Bot):
     memories: MemoryControl
 
     def __init__(
-        self, *, settings: Settings, service: ConversationService, moderation: Moderation,
-        memories: MemoryControl, **kwargs: Any,
+        self,
+        *,
+        settings: Settings,
+        service: ConversationService,
+        moderation: Moderation,
+        memories: MemoryControl,
+        **kwargs: Any,
     ) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # she reads what she is told; privileged, enable it in the portal
         super().__init__(
-            command_prefix=commands.when_mentioned, intents=intents, allowed_mentions=SAFE_MENTIONS,
-            help_command=None, **kwargs,
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=SAFE_MENTIONS,
+            help_command=None,
+            **kwargs,
         )
         self.settings, self.service, self.moderation, self.memories = settings, service, moderation, memories
-        self.tree.on_error = self.on_app_command_error
+        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
         for name in COGS:
@@ -79,16 +88,14 @@ class OhLoraBot(commands.Bot):
         channel = self.get_channel(origin.channel_id) or await self.fetch_channel(origin.channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             return
-        reference = (
-            discord.MessageReference(message_id=origin.message_id, channel_id=origin.channel_id,
-                                     fail_if_not_exists=False)
-            if origin.message_id else None
+        text, files = reply_text(reply), face_files(reply)
+        if origin.message_id is None:
+            await channel.send(text, allowed_mentions=SAFE_MENTIONS, files=files)
+            return
+        reference = discord.MessageReference(
+            message_id=origin.message_id, channel_id=origin.channel_id, fail_if_not_exists=False
         )
-        file = face_file(reply)
-        await channel.send(
-            reply_text(reply), reference=reference, allowed_mentions=SAFE_MENTIONS,
-            **({"file": file} if file else {}),
-        )
+        await channel.send(text, reference=reference, allowed_mentions=SAFE_MENTIONS, files=files)
 
     async def on_app_command_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
@@ -97,8 +104,12 @@ class OhLoraBot(commands.Bot):
             text = "이 명령은 서버 관리자(차단/타임아웃 권한 또는 관리자 역할)만 쓸 수 있어."
         else:
             original = getattr(error, "original", error)
-            log.error("/%s failed: %s: %s", interaction.command.name if interaction.command else "?",
-                      type(original).__name__, original)
+            log.error(
+                "/%s failed: %s: %s",
+                interaction.command.name if interaction.command else "?",
+                type(original).__name__,
+                original,
+            )
             text = "앗, 명령을 처리하다가 문제가 생겼어. 잠시 뒤에 다시 해 줘!"
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)

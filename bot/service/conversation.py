@@ -53,7 +53,8 @@ class ConversationService:
         self.worker = ModelWorker()
         self.on_resumed_reply: ResumedReplyHandler | None = None
         self._futures: dict[int, asyncio.Future[ChatReply]] = {}
-        self._loop_task: asyncio.Task[None] | None = None
+        self._drain_task: asyncio.Task[None] | None = None
+        self._started = False
         self._closing = False
 
     # lifecycle -----------------------------------------------------------------------------------
@@ -68,25 +69,30 @@ class ConversationService:
             self.queue.put(job.user_id, job.id, force=True)
         if unfinished:
             log.info("resuming %d unfinished job(s) from before the restart", len(unfinished))
-        self._start_loop()
+        self._started = True
+        self._kick()
         return len(unfinished)
 
-    def _start_loop(self) -> None:
-        self._loop_task = asyncio.create_task(self._work_forever(), name="ohlora-worker")
-        self._loop_task.add_done_callback(self._restart_if_crashed)
-
-    def _restart_if_crashed(self, task: asyncio.Task[None]) -> None:
-        if self._closing or task.cancelled():
+    def _kick(self) -> None:
+        """Start the drain task when there is work and none is running. No task idles between
+        jobs, so nothing waits forever and a crashed drain is replaced by the next message."""
+        if self._closing or not self._started or len(self.queue) == 0:
             return
-        log.error("worker loop died (%r); restarting it", task.exception())
-        self._start_loop()
+        if self._drain_task is None or self._drain_task.done():
+            self._drain_task = asyncio.create_task(self._drain(), name="ohlora-worker")
+            self._drain_task.add_done_callback(self._after_drain)
+
+    def _after_drain(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("worker loop died (%r); starting another", task.exception())
+        self._kick()
 
     async def close(self) -> None:
         self._closing = True
-        if self._loop_task is not None:
-            self._loop_task.cancel()
+        if self._drain_task is not None:
+            self._drain_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._loop_task
+                await self._drain_task
         self.worker.close()
 
     # admission -----------------------------------------------------------------------------------
@@ -118,20 +124,25 @@ class ConversationService:
             return Rejection("queue_full", "지금 대화가 너무 많아서 바빠 😵 잠시 뒤에 다시 말 걸어 줘!")
         async with self.sessions.begin() as session:
             job = await repo.add_job(
-                session, user_id=request.user_id, guild_id=request.guild_id,
-                channel_id=request.channel_id, message_id=request.message_id, text=text,
+                session,
+                user_id=request.user_id,
+                guild_id=request.guild_id,
+                channel_id=request.channel_id,
+                message_id=request.message_id,
+                text=text,
             )
         # Queued only once the row is committed, so the worker always finds it.
         future: asyncio.Future[ChatReply] = asyncio.get_running_loop().create_future()
         self._futures[job.id] = future
         position = self.queue.put(request.user_id, job.id, force=True)
+        self._kick()
         return Ticket(job_id=job.id, position=position, reply=future)
 
     # the worker loop -----------------------------------------------------------------------------
 
-    async def _work_forever(self) -> None:
-        while True:
-            user_id, job_id = await self.queue.get()
+    async def _drain(self) -> None:
+        while (next_job := self.queue.pop()) is not None:
+            user_id, job_id = next_job
             try:
                 await self._process(job_id)
             finally:
@@ -149,9 +160,16 @@ class ConversationService:
         try:
             reply = await asyncio.wait_for(
                 run_turn(
-                    job_id=job_id, user_id=origin.user_id, guild_id=origin.guild_id,
-                    channel_id=origin.channel_id, text=text, engine=self.engine, worker=self.worker,
-                    sessions=self.sessions, policy=self.policy, now=self.clock(),
+                    job_id=job_id,
+                    user_id=origin.user_id,
+                    guild_id=origin.guild_id,
+                    channel_id=origin.channel_id,
+                    text=text,
+                    engine=self.engine,
+                    worker=self.worker,
+                    sessions=self.sessions,
+                    policy=self.policy,
+                    now=self.clock(),
                 ),
                 timeout=self.job_timeout_s,
             )

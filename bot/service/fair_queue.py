@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict, deque
 from typing import Generic, TypeVar
 
@@ -25,7 +24,6 @@ class FairQueue(Generic[T]):
         self._pending: OrderedDict[int, deque[T]] = OrderedDict()
         self._in_flight: set[int] = set()
         self._size = 0
-        self._changed = asyncio.Event()
 
     def __len__(self) -> int:
         return self._size
@@ -44,7 +42,6 @@ class FairQueue(Generic[T]):
             self.check_room(user_id)
         self._pending.setdefault(user_id, deque()).append(item)
         self._size += 1
-        self._changed.set()
         return self.position(item)
 
     def _order(self) -> list[T]:
@@ -65,22 +62,19 @@ class FairQueue(Generic[T]):
         """Jobs that will start before `item`, counting the ones running now."""
         return len(self._in_flight) + self._order().index(item)
 
-    async def get(self) -> tuple[int, T]:
-        """Wait for the next job from a user with nothing in flight; marks that user busy."""
-        while True:
-            for user_id, jobs in list(self._pending.items()):
-                if jobs and user_id not in self._in_flight:
-                    item = jobs.popleft()
-                    self._size -= 1
-                    self._in_flight.add(user_id)
-                    self._pending.move_to_end(user_id)  # rotate: this user goes to the back
-                    if not jobs:
-                        del self._pending[user_id]
-                    return user_id, item
-            self._changed.clear()
-            await self._changed.wait()
+    def pop(self) -> tuple[int, T] | None:
+        """The next job from a user with nothing in flight (marking them busy), or None."""
+        for user_id, jobs in list(self._pending.items()):
+            if jobs and user_id not in self._in_flight:
+                item = jobs.popleft()
+                self._size -= 1
+                self._in_flight.add(user_id)
+                self._pending.move_to_end(user_id)  # rotate: this user goes to the back
+                if not jobs:
+                    del self._pending[user_id]
+                return user_id, item
+        return None
 
     def done(self, user_id: int) -> None:
         """The user's job finished; their next one may start."""
         self._in_flight.discard(user_id)
-        self._changed.set()

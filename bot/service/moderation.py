@@ -19,23 +19,53 @@ class Moderation:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
-    async def warn(self, *, admin_id: int, guild_id: int, user_id: int, user_name: str, reason: str,
-                   now: datetime) -> Sanction:
+    async def warn(
+        self, *, admin_id: int, guild_id: int, user_id: int, user_name: str, reason: str, now: datetime
+    ) -> Sanction:
         async with self.sessions.begin() as session:
             await repo.ensure_user(session, user_id, user_name)
-            return await repo.add_sanction(session, Sanction(
-                user_id=user_id, guild_id=guild_id, category=ADMIN_CATEGORY, level=0, kind="warning",
-                reason=reason, issued_by=admin_id, start=now, end=None,
-            ))
+            return await repo.add_sanction(
+                session,
+                Sanction(
+                    user_id=user_id,
+                    guild_id=guild_id,
+                    category=ADMIN_CATEGORY,
+                    level=0,
+                    kind="warning",
+                    reason=reason,
+                    issued_by=admin_id,
+                    start=now,
+                    end=None,
+                ),
+            )
 
-    async def ban(self, *, admin_id: int, guild_id: int, user_id: int, user_name: str, reason: str,
-                  duration: timedelta, now: datetime) -> Sanction:
+    async def ban(
+        self,
+        *,
+        admin_id: int,
+        guild_id: int,
+        user_id: int,
+        user_name: str,
+        reason: str,
+        duration: timedelta,
+        now: datetime,
+    ) -> Sanction:
         async with self.sessions.begin() as session:
             await repo.ensure_user(session, user_id, user_name)
-            return await repo.add_sanction(session, Sanction(
-                user_id=user_id, guild_id=guild_id, category=ADMIN_CATEGORY, level=0, kind="ban",
-                reason=reason, issued_by=admin_id, start=now, end=now + duration,
-            ))
+            return await repo.add_sanction(
+                session,
+                Sanction(
+                    user_id=user_id,
+                    guild_id=guild_id,
+                    category=ADMIN_CATEGORY,
+                    level=0,
+                    kind="ban",
+                    reason=reason,
+                    issued_by=admin_id,
+                    start=now,
+                    end=now + duration,
+                ),
+            )
 
     async def unban(self, *, admin_id: int, guild_id: int, user_id: int, now: datetime) -> int:
         """Lift every ban in force for the user in this guild; returns how many were lifted."""

@@ -61,8 +61,14 @@ def _rung(step: str) -> timedelta | None:
 
 
 async def issue_auto_sanction(
-    session: AsyncSession, *, user_id: int, guild_id: int | None, screening: Screening, text: str,
-    policy: TurnPolicy, now: datetime,
+    session: AsyncSession,
+    *,
+    user_id: int,
+    guild_id: int | None,
+    screening: Screening,
+    text: str,
+    policy: TurnPolicy,
+    now: datetime,
 ) -> tuple[Sanction, str | None]:
     """Climb the category's ladder one rung (after decay) and record the evidence."""
     ladder = policy.ladders[screening.category]
@@ -73,16 +79,26 @@ async def issue_auto_sanction(
     ]
     step = next_step(ladder, history, now, policy.clean_period)
     evidence = json.dumps(
-        {"message": text, "scores": {k: round(v, 4) for k, v in screening.scores.items()},
-         "source": screening.source},
+        {
+            "message": text,
+            "scores": {k: round(v, 4) for k, v in screening.scores.items()},
+            "source": screening.source,
+        },
         ensure_ascii=False,
     )
     sanction = await repo.add_sanction(
         session,
         Sanction(
-            user_id=user_id, guild_id=guild_id, category=screening.category, level=step.level,
-            kind=step.kind, reason=f"자동 감지: {screening.category}", issued_by=None, evidence=evidence,
-            start=now, end=(now + step.duration) if step.duration else None,
+            user_id=user_id,
+            guild_id=guild_id,
+            category=screening.category,
+            level=step.level,
+            kind=step.kind,
+            reason=f"자동 감지: {screening.category}",
+            issued_by=None,
+            evidence=evidence,
+            start=now,
+            end=(now + step.duration) if step.duration else None,
         ),
     )
     next_rung = ladder[step.level + 1] if step.level + 1 < len(ladder) else None
@@ -90,9 +106,17 @@ async def issue_auto_sanction(
 
 
 async def run_turn(
-    *, job_id: int, user_id: int, guild_id: int | None, channel_id: int, text: str,
-    engine: TurnEngine, worker: ModelWorker, sessions: async_sessionmaker[AsyncSession],
-    policy: TurnPolicy, now: datetime,
+    *,
+    job_id: int,
+    user_id: int,
+    guild_id: int | None,
+    channel_id: int,
+    text: str,
+    engine: TurnEngine,
+    worker: ModelWorker,
+    sessions: async_sessionmaker[AsyncSession],
+    policy: TurnPolicy,
+    now: datetime,
 ) -> ChatReply:
     """Screen → retrieve → reply → analyse → render, then store the turn; raises on stage failure."""
     today = now.astimezone(policy.zone).date()
@@ -121,12 +145,11 @@ async def run_turn(
         ctx = TurnContext(message=text, now=clock, memory=memory_text, summary=summary_text)
         reply = (await worker.run(engine.reply, ctx)).text
 
-    sanctioned = blocked or (
-        certain and screening.category in (ROMANCE, POLITICS) and declines(reply)
-    )
+    sanctioned = blocked or (certain and screening.category in (ROMANCE, POLITICS) and declines(reply))
     if sanctioned or screening.flagged:
-        analysis = TurnAnalysis([], f"사용자가 부적절한 요청({screening.category})을 했고 로라가 거절함",
-                                REFUSAL_FACE)
+        analysis = TurnAnalysis(
+            [], f"사용자가 부적절한 요청({screening.category})을 했고 로라가 거절함", REFUSAL_FACE
+        )
     else:
         analysis = await worker.run(engine.analyze, text, reply, clock, today)
 
@@ -136,27 +159,52 @@ async def run_turn(
         HairStyle(style_row.hue, style_row.ombre_height, style_row.ombre_length) if style_row else HairStyle()
     )
     image = await worker.run(engine.render, analysis.expression, style)
-    embeddings = await worker.run(engine.embed, [f.text for f in analysis.memories]) if analysis.memories else []
+    embeddings = (
+        await worker.run(engine.embed, [f.text for f in analysis.memories]) if analysis.memories else []
+    )
 
     notice: str | None = None
     async with sessions.begin() as session:
         if sanctioned:
             sanction, next_rung = await issue_auto_sanction(
-                session, user_id=user_id, guild_id=guild_id, screening=screening, text=text,
-                policy=policy, now=now,
+                session,
+                user_id=user_id,
+                guild_id=guild_id,
+                screening=screening,
+                text=text,
+                policy=policy,
+                now=now,
             )
             notice = sanction_notice(screening.category, sanction, next_rung, policy.zone)
         for fact, blob in zip(analysis.memories, embeddings, strict=True):
-            await repo.store_memory(session, user_id=user_id, key=fact.key, value=fact.value,
-                                    embedding=blob, valid_on=fact.valid_on)
+            await repo.store_memory(
+                session,
+                user_id=user_id,
+                key=fact.key,
+                value=fact.value,
+                embedding=blob,
+                valid_on=fact.valid_on,
+            )
         await repo.save_summary(session, user_id, channel_id, analysis.summary)
         e = analysis.expression
-        await repo.add_turn(session, Turn(
-            user_id=user_id, guild_id=guild_id, channel_id=channel_id, message=text, reply=reply,
-            category=screening.category, expression=f"{e.eyes}/{e.mouth}/{e.pose}",
-        ))
+        await repo.add_turn(
+            session,
+            Turn(
+                user_id=user_id,
+                guild_id=guild_id,
+                channel_id=channel_id,
+                message=text,
+                reply=reply,
+                category=screening.category,
+                expression=f"{e.eyes}/{e.mouth}/{e.pose}",
+            ),
+        )
         await repo.set_job_status(session, job_id, "done")
     return ChatReply(
-        text=reply, image_png=image, job_id=job_id, status="refused" if sanctioned else "done",
-        category=screening.category, sanction_notice=notice,
+        text=reply,
+        image_png=image,
+        job_id=job_id,
+        status="refused" if sanctioned else "done",
+        category=screening.category,
+        sanction_notice=notice,
     )

@@ -16,7 +16,7 @@ class TurnAnalysis:
 
     memories: list[MemoryFact] = field(default_factory=list)
     summary: str = ""
-    expression: Expression = Expression()
+    expression: Expression = field(default_factory=Expression)
     repaired: bool = False  # True when a field was missing or invalid and a default was used
 
 

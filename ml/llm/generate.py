@@ -53,7 +53,7 @@ def generate(llm: LoadedLLM, prompt: str, max_new_tokens: int, stops: tuple[str,
         pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id,
     )
     new = output[0, prompt_len:]
-    text = tok.decode(new, skip_special_tokens=True)
+    text = str(tok.decode(new, skip_special_tokens=True))
     return Generation(text=text, tokens=int(new.shape[0]), seconds=time.perf_counter() - started)
 
 
@@ -73,15 +73,18 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
     """Her reply; retried once with the few-shot prompt, then a polite fallback, never empty."""
     few_shot = llm.adapter is None  # the tuned adapter needs no examples in the prompt
     for attempt in range(2):
-        gen = generate(llm, reply_prompt(ctx, few_shot=few_shot or attempt > 0), max_new_tokens,
-                       stops=(MARKER, "\n\n"))
+        gen = generate(
+            llm, reply_prompt(ctx, few_shot=few_shot or attempt > 0), max_new_tokens, stops=(MARKER, "\n\n")
+        )
         text = clean_reply(gen.text)
         if len(text) >= 2 and re.search(r"[가-힣]", text):
             return Generation(text, gen.tokens, gen.seconds)
     return Generation(FALLBACK_REPLY, 0, 0.0)
 
 
-def analyze_turn(llm: LoadedLLM, message: str, reply: str, now: str, max_new_tokens: int = 64) -> TurnAnalysis:
+def analyze_turn(
+    llm: LoadedLLM, message: str, reply: str, now: str, max_new_tokens: int = 64
+) -> TurnAnalysis:
     """One generation yields memories, summary and expression; malformed output is repaired."""
     prompt = analysis_prompt(message, reply, now, few_shot=llm.adapter is None)
     gen = generate(llm, prompt, max_new_tokens, stops=("고개 없음", "고개 보통", "고개 많이", "\n\n"))

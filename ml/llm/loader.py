@@ -85,8 +85,10 @@ def load_llm(config: LLMConfig) -> LoadedLLM:
     folder, gguf = resolve_base(config)
     kwargs: dict[str, Any] = {"gguf_file": gguf} if gguf else {}
     tokenizer = AutoTokenizer.from_pretrained(folder, **kwargs)
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, **kwargs)
-    adapter = config.adapter or (DEFAULT_ADAPTER if (DEFAULT_ADAPTER / "adapter_config.json").exists() else None)
+    model: Any = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, **kwargs)
+    adapter = config.adapter or (
+        DEFAULT_ADAPTER if (DEFAULT_ADAPTER / "adapter_config.json").exists() else None
+    )
     if config.use_adapter and adapter is not None:
         if not (Path(adapter) / "adapter_config.json").exists():
             raise FileNotFoundError(f"LoRA adapter not found: {adapter}")

@@ -62,7 +62,12 @@ def analysis_prompt(message: str, reply: str, now: str, few_shot: bool = False) 
     head = [f"{MARKER} 분석: 사용자에 대해 기억할 것, 이번 대화 요약, 로라의 표정"]
     if few_shot:
         head.append(_ANALYSIS_EXAMPLE)
-    head += [f"{MARKER} 지금: {now}", f"{MARKER} 사용자: {message}", f"{MARKER} 로라: {reply}", f"{MARKER} 기억:"]
+    head += [
+        f"{MARKER} 지금: {now}",
+        f"{MARKER} 사용자: {message}",
+        f"{MARKER} 로라: {reply}",
+        f"{MARKER} 기억:",
+    ]
     return "\n".join(head)
 
 

@@ -151,9 +151,20 @@ async def test_banned_user_is_told_until_when_and_why(service, sessions) -> None
         await repo.ensure_user(s, 1, "user1")
         from datetime import timedelta
 
-        await repo.add_sanction(s, Sanction(user_id=1, guild_id=100, category="관리자 조치", level=0,
-                                            kind="ban", reason="도배", issued_by=9, start=now,
-                                            end=now + timedelta(days=1)))
+        await repo.add_sanction(
+            s,
+            Sanction(
+                user_id=1,
+                guild_id=100,
+                category="관리자 조치",
+                level=0,
+                kind="ban",
+                reason="도배",
+                issued_by=9,
+                start=now,
+                end=now + timedelta(days=1),
+            ),
+        )
     outcome = await service.submit(req("안녕"))
     assert isinstance(outcome, Rejection) and outcome.reason == "banned"
     assert "도배" in outcome.message and "까지" in outcome.message

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.client import SAFE_MENTIONS, OhLoraBot, face_file, reply_text
+from bot.discord.client import SAFE_MENTIONS, OhLoraBot, face_files, reply_text
 from bot.service.types import ChatReply, ChatRequest, Rejection, Ticket
 
 
@@ -59,8 +59,7 @@ class Chat(commands.Cog):
         await self._send(message, reply)
 
     async def _send(self, message: discord.Message, reply: ChatReply) -> None:
-        file = face_file(reply)
-        await message.reply(reply_text(reply), allowed_mentions=SAFE_MENTIONS, **({"file": file} if file else {}))
+        await message.reply(reply_text(reply), allowed_mentions=SAFE_MENTIONS, files=face_files(reply))
 
     @app_commands.command(name="chat", description="오로라에게 말 걸기")
     @app_commands.describe(message="로라에게 할 말")
@@ -80,10 +79,8 @@ class Chat(commands.Cog):
         if isinstance(outcome, Ticket) and outcome.position > 0:
             await interaction.followup.send(_waiting_text(outcome.position), ephemeral=True)
         reply = await outcome.reply
-        file = face_file(reply)
         await interaction.followup.send(
-            f"> {message[:200]}\n{reply_text(reply)}", allowed_mentions=SAFE_MENTIONS,
-            **({"file": file} if file else {}),
+            f"> {message[:200]}\n{reply_text(reply)}", allowed_mentions=SAFE_MENTIONS, files=face_files(reply)
         )
 
 

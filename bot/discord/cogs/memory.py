@@ -51,7 +51,8 @@ class MemoryCog(commands.Cog):
             data = await self.bot.memories.export(user_id)
             payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
             await interaction.response.send_message(
-                "너에 대해 저장된 전부야.", ephemeral=True,
+                "너에 대해 저장된 전부야.",
+                ephemeral=True,
                 file=discord.File(io.BytesIO(payload), filename="ohlora-memory.json"),
             )
             return
@@ -74,15 +75,14 @@ class MemoryCog(commands.Cog):
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[int]]:
         items = await self.bot.memories.list(interaction.user.id)
-        return [
-            app_commands.Choice(name=m.text[:100], value=m.id) for m in items if current in m.text
-        ][:25]
+        return [app_commands.Choice(name=m.text[:100], value=m.id) for m in items if current in m.text][:25]
 
     @app_commands.command(name="forget", description="로라가 나에 대해 기억하는 것을 전부 지우기")
     async def forget_all(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_message(
             "정말 나에 대한 기억, 요약, 대화 기록을 전부 지울까? 되돌릴 수 없어.",
-            view=ConfirmForget(self.bot, interaction.user.id), ephemeral=True,
+            view=ConfirmForget(self.bot, interaction.user.id),
+            ephemeral=True,
         )
 
 

@@ -31,17 +31,23 @@ class ModerationCog(commands.Cog):
     async def warn(self, interaction: discord.Interaction[Any], user: discord.Member, reason: str) -> None:
         assert interaction.guild is not None
         s = await self.bot.moderation.warn(
-            admin_id=interaction.user.id, guild_id=interaction.guild.id, user_id=user.id,
-            user_name=user.display_name, reason=reason, now=utcnow(),
+            admin_id=interaction.user.id,
+            guild_id=interaction.guild.id,
+            user_id=user.id,
+            user_name=user.display_name,
+            reason=reason,
+            now=utcnow(),
         )
-        await interaction.response.send_message(f"{user.mention}에게 경고를 줬어 (#{s.id}): {reason}",
-                                                ephemeral=True)
+        await interaction.response.send_message(
+            f"{user.mention}에게 경고를 줬어 (#{s.id}): {reason}", ephemeral=True
+        )
         await self.bot.mod_log(f"⚠️ {interaction.user.mention} → {user.mention} 경고 #{s.id}: {reason}")
 
     @app_commands.command(name="ban", description="사용자가 로라와 대화하지 못하게 하기 (예: 30m, 1h, 7d)")
     @moderator_only()
-    async def ban(self, interaction: discord.Interaction[Any], user: discord.Member, duration: str,
-                  reason: str) -> None:
+    async def ban(
+        self, interaction: discord.Interaction[Any], user: discord.Member, duration: str, reason: str
+    ) -> None:
         assert interaction.guild is not None
         try:
             length = parse_duration(duration)
@@ -51,13 +57,20 @@ class ModerationCog(commands.Cog):
             )
             return
         s = await self.bot.moderation.ban(
-            admin_id=interaction.user.id, guild_id=interaction.guild.id, user_id=user.id,
-            user_name=user.display_name, reason=reason, duration=length, now=utcnow(),
+            admin_id=interaction.user.id,
+            guild_id=interaction.guild.id,
+            user_id=user.id,
+            user_name=user.display_name,
+            reason=reason,
+            duration=length,
+            now=utcnow(),
         )
         await interaction.response.send_message(
             f"{user.mention}: {describe(length)} (#{s.id}) — {reason}", ephemeral=True
         )
-        await self.bot.mod_log(f"🚫 {interaction.user.mention} → {user.mention} {describe(length)} #{s.id}: {reason}")
+        await self.bot.mod_log(
+            f"🚫 {interaction.user.mention} → {user.mention} {describe(length)} #{s.id}: {reason}"
+        )
 
     @app_commands.command(name="unban", description="사용자의 이용 제한 해제")
     @moderator_only()
@@ -66,7 +79,11 @@ class ModerationCog(commands.Cog):
         lifted = await self.bot.moderation.unban(
             admin_id=interaction.user.id, guild_id=interaction.guild.id, user_id=user.id, now=utcnow()
         )
-        text = f"{user.mention}의 제한 {lifted}건을 해제했어." if lifted else f"{user.mention}은 제한 중이 아니야."
+        text = (
+            f"{user.mention}의 제한 {lifted}건을 해제했어."
+            if lifted
+            else f"{user.mention}은 제한 중이 아니야."
+        )
         await interaction.response.send_message(text, ephemeral=True)
         if lifted:
             await self.bot.mod_log(f"✅ {interaction.user.mention} → {user.mention} 제한 해제 ({lifted}건)")
@@ -85,10 +102,13 @@ class ModerationCog(commands.Cog):
     async def sanction(self, interaction: discord.Interaction[Any], number: int, lift: bool = False) -> None:
         assert interaction.guild is not None
         if lift:
-            s = await self.bot.moderation.lift(admin_id=interaction.user.id, guild_id=interaction.guild.id,
-                                               sanction_id=number)
+            s = await self.bot.moderation.lift(
+                admin_id=interaction.user.id, guild_id=interaction.guild.id, sanction_id=number
+            )
             if s is None:
-                await interaction.response.send_message(f"이 서버에 해제할 제재 #{number}가 없어.", ephemeral=True)
+                await interaction.response.send_message(
+                    f"이 서버에 해제할 제재 #{number}가 없어.", ephemeral=True
+                )
                 return
             await interaction.response.send_message(f"제재 #{number}를 해제했어.", ephemeral=True)
             await self.bot.mod_log(f"↩️ {interaction.user.mention} 제재 #{number} 해제")
@@ -99,8 +119,9 @@ class ModerationCog(commands.Cog):
             return
         evidence = json.loads(found.evidence) if found.evidence else None
         detail = f"\n근거: {json.dumps(evidence, ensure_ascii=False)}" if evidence else ""
-        await interaction.response.send_message(f"{_line(found)}{detail}", ephemeral=True,
-                                                allowed_mentions=discord.AllowedMentions.none())
+        await interaction.response.send_message(
+            f"{_line(found)}{detail}", ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
 
 
 async def setup(bot: OhLoraBot) -> None:

@@ -41,12 +41,16 @@ class StyleCog(commands.Cog):
             ombre_length=base.ombre_length if length is None else length / 100.0,
         )
         await self.bot.memories.set_style(
-            interaction.user.id, interaction.user.display_name, style.hue, style.ombre_height, style.ombre_length
+            interaction.user.id,
+            interaction.user.display_name,
+            style.hue,
+            style.ombre_height,
+            style.ombre_length,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         text = (
-            f"머리 색을 바꿨어! 색상 {round(style.hue * 360)}°, 시작 높이 {round(style.ombre_height * 100)}%, "
-            f"길이 {round(style.ombre_length * 100)}%"
+            f"머리 색을 바꿨어! 색상 {round(style.hue * 360)}°, "
+            f"시작 높이 {round(style.ombre_height * 100)}%, 길이 {round(style.ombre_length * 100)}%"
         )
         try:
             png = await self.bot.service.render_preview(style)
