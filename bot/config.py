@@ -16,7 +16,9 @@ from ml.ethics.categories import CATEGORIES
 class Settings(BaseSettings):
     """Every knob of the service; the name of each env variable is the field name in upper case."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     # Discord
     discord_token: str | None = Field(default=None, description="bot token; needed by `ohlora bot` only")
@@ -66,6 +68,11 @@ class Settings(BaseSettings):
         description="per category: steps such as warning, 1h, 7d (JSON)",
     )
     sanction_clean_days: float = Field(default=30.0, gt=0, description="clean days that step down a level")
+
+    @field_validator("cache_dir", "image_dir", "llm_adapter", "face_checkpoint")
+    @classmethod
+    def _expand_home(cls, value: Path | None) -> Path | None:
+        return None if value is None else value.expanduser()
 
     @field_validator("sanction_ladders")
     @classmethod

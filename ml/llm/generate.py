@@ -38,7 +38,10 @@ class Generation:
 
 
 @torch.inference_mode()
-def generate(llm: LoadedLLM, prompt: str, max_new_tokens: int, stops: tuple[str, ...]) -> Generation:
+def generate(
+    llm: LoadedLLM, prompt: str, max_new_tokens: int, stops: tuple[str, ...], sample: bool = False
+) -> Generation:
+    """Greedy by default; `sample` (seeded) gives a different answer for a retry."""
     tok = llm.tokenizer
     inputs = tok(prompt, return_tensors="pt").to(llm.model.device)
     prompt_len = int(inputs["input_ids"].shape[1])
@@ -46,7 +49,8 @@ def generate(llm: LoadedLLM, prompt: str, max_new_tokens: int, stops: tuple[str,
     output = llm.model.generate(
         **inputs,
         max_new_tokens=max_new_tokens,
-        do_sample=False,
+        do_sample=sample,
+        **({"temperature": 0.7, "top_p": 0.9} if sample else {}),
         repetition_penalty=1.15,
         no_repeat_ngram_size=4,
         stopping_criteria=StoppingCriteriaList([_StopOnMarker(tok, prompt_len, stops)]),
@@ -70,12 +74,13 @@ def clean_reply(text: str) -> str:
 
 
 def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> Generation:
-    """Her reply; retried once with the few-shot prompt, then a polite fallback, never empty."""
-    few_shot = llm.adapter is None  # the tuned adapter needs no examples in the prompt
+    """Her reply; retried once when empty or not Korean, then a polite fallback, never empty."""
+    tuned = llm.adapter is not None  # the adapter learned the persona; the base model is told it
+    prompt = reply_prompt(ctx, tuned=tuned, few_shot=not tuned)
     for attempt in range(2):
-        gen = generate(
-            llm, reply_prompt(ctx, few_shot=few_shot or attempt > 0), max_new_tokens, stops=(MARKER, "\n\n")
-        )
+        if attempt:
+            torch.manual_seed(attempt)
+        gen = generate(llm, prompt, max_new_tokens, stops=(MARKER, "\n\n"), sample=attempt > 0)
         text = clean_reply(gen.text)
         if len(text) >= 2 and re.search(r"[가-힣]", text):
             return Generation(text, gen.tokens, gen.seconds)

@@ -54,9 +54,12 @@ def prepare_embedded(name: str, cache_dir: Path) -> Path:
     log.info("assembling the embedded %s weights into %s (first run only)", name, cache_dir)
     gguf_path = Path(package.assemble(cache_dir / "gguf" / package.MODEL_NAME))
     tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
-    model = AutoModelForCausalLM.from_pretrained(
+    model: Any = AutoModelForCausalLM.from_pretrained(
         str(gguf_path.parent), gguf_file=gguf_path.name, dtype=torch.float32
     )
+    # The weights are already de-quantised to float32; drop the GGUF marker so they can be saved.
+    model.hf_quantizer = None
+    model.config.__dict__.pop("quantization_config", None)
     staging = target.with_suffix(".partial")
     model.save_pretrained(staging)
     tokenizer.save_pretrained(staging)

@@ -35,9 +35,15 @@ class TurnContext:
     summary: str | None = None
 
 
-def reply_prompt(ctx: TurnContext, few_shot: bool = False) -> str:
-    lines = [f"{MARKER} 설정: {PERSONA}"]
-    if few_shot:
+# The tuned adapter learned the persona from data, so its prompt carries only this short tag:
+# 170 fewer prompt tokens per turn, which is most of the prefill time on a CPU.
+TUNED_TAG = "오로라(로라), 친근한 반말"
+
+
+def reply_prompt(ctx: TurnContext, tuned: bool = True, few_shot: bool = False) -> str:
+    """`tuned` for the LoRA adapter; the base model gets the full persona (and examples)."""
+    lines = [f"{MARKER} 설정: {TUNED_TAG if tuned else PERSONA}"]
+    if few_shot and not tuned:
         for user, bot in _FEW_SHOT:
             lines += [f"{MARKER} 사용자: {user}", f"{MARKER} 로라: {bot}"]
     lines.append(f"{MARKER} 지금: {ctx.now}")

