@@ -90,3 +90,13 @@ async def test_a_failing_stage_still_answers_with_an_apology(simcord_env, fake_e
     await alice.send(channel, f"<@{simcord_env.bot.user.id}> 안녕")
     assert "문제가 생겼어" in channel.last_message.content
     assert isinstance(channel.last_message, discord.Message)
+
+
+async def test_every_message_in_an_allow_listed_channel_is_answered(simcord_env) -> None:
+    guild, channel, alice = _world(simcord_env)
+    other = guild.create_text_channel("random")
+    simcord_env.bot.settings.allowed_channel_ids = [channel.id]
+    await alice.send(channel, "멘션 없이 말해도 돼?")
+    assert channel.last_message.content == "응답: 멘션 없이 말해도 돼?"
+    await alice.send(other, "여기는?")
+    assert other.last_message.author.id == alice.id
