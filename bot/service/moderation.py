@@ -19,8 +19,16 @@ class Moderation:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
-    async def warn(
-        self, *, admin_id: int, guild_id: int, user_id: int, user_name: str, reason: str, now: datetime
+    async def _issue(
+        self,
+        *,
+        admin_id: int,
+        guild_id: int,
+        user_id: int,
+        user_name: str,
+        reason: str,
+        now: datetime,
+        duration: timedelta | None,
     ) -> Sanction:
         async with self.sessions.begin() as session:
             await repo.ensure_user(session, user_id, user_name)
@@ -31,13 +39,26 @@ class Moderation:
                     guild_id=guild_id,
                     category=ADMIN_CATEGORY,
                     level=0,
-                    kind="warning",
+                    kind="warning" if duration is None else "ban",
                     reason=reason,
                     issued_by=admin_id,
                     start=now,
-                    end=None,
+                    end=None if duration is None else now + duration,
                 ),
             )
+
+    async def warn(
+        self, *, admin_id: int, guild_id: int, user_id: int, user_name: str, reason: str, now: datetime
+    ) -> Sanction:
+        return await self._issue(
+            admin_id=admin_id,
+            guild_id=guild_id,
+            user_id=user_id,
+            user_name=user_name,
+            reason=reason,
+            now=now,
+            duration=None,
+        )
 
     async def ban(
         self,
@@ -50,22 +71,15 @@ class Moderation:
         duration: timedelta,
         now: datetime,
     ) -> Sanction:
-        async with self.sessions.begin() as session:
-            await repo.ensure_user(session, user_id, user_name)
-            return await repo.add_sanction(
-                session,
-                Sanction(
-                    user_id=user_id,
-                    guild_id=guild_id,
-                    category=ADMIN_CATEGORY,
-                    level=0,
-                    kind="ban",
-                    reason=reason,
-                    issued_by=admin_id,
-                    start=now,
-                    end=now + duration,
-                ),
-            )
+        return await self._issue(
+            admin_id=admin_id,
+            guild_id=guild_id,
+            user_id=user_id,
+            user_name=user_name,
+            reason=reason,
+            now=now,
+            duration=duration,
+        )
 
     async def unban(self, *, admin_id: int, guild_id: int, user_id: int, now: datetime) -> int:
         """Lift every ban in force for the user in this guild; returns how many were lifted."""
