@@ -32,5 +32,13 @@ typecheck: install
 test: install lint typecheck
 	$(BIN)/pytest
 
+# Offline face tools only (landmark scoring, hair teacher): mediapipe needs numpy<2, so it lives apart.
+tools: .venv-tools/.installed
+
+.venv-tools/.installed: ml/face/tools-requirements.txt
+	$(PYTHON) -m venv .venv-tools
+	.venv-tools/bin/pip install -q -r ml/face/tools-requirements.txt
+	touch $@
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

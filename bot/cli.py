@@ -89,11 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--memories", type=int, default=1000, help="stored memories for the retrieval timing")
     bench.set_defaults(run=_cmd_bench)
 
-    from bot.cli_commands import register_eval, register_render, register_train
+    from bot.cli_commands import register_eval, register_gallery, register_render, register_train
 
     register_eval(sub.add_parser("eval", help="evaluate a model on a labelled file"))
     register_train(sub.add_parser("train", help="train an artefact from the data in the repo"))
     register_render(sub.add_parser("render", help="render her face to a PNG"))
+    register_gallery(sub.add_parser("gallery", help="the README gallery of expressions and ombres"))
     return parser
 
 

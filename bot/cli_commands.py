@@ -81,12 +81,25 @@ def register_train(parser: argparse.ArgumentParser) -> None:
     )
     _add(
         sub,
+        "identity",
+        "choose her identity latent (rerunnable selection)",
+        "ml.face.cli",
+        "add_select_identity_arguments",
+        "run_select_identity",
+    )
+    _add(
+        sub,
         "segmenter",
         "distil the hair segmenter",
         "ml.face.cli",
         "add_train_segmenter_arguments",
         "run_train_segmenter",
     )
+
+
+def register_gallery(parser: argparse.ArgumentParser) -> None:
+    importlib.import_module("ml.face.cli").add_gallery_arguments(parser)
+    parser.set_defaults(run=_call("ml.face.cli", "run_gallery"))
 
 
 def register_render(parser: argparse.ArgumentParser) -> None:
