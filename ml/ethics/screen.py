@@ -1,4 +1,8 @@
-"""Screen one message: a category, per-category scores, and whether the call is confident."""
+"""Screen one message: a category, per-category scores, and whether the call is confident.
+
+Measured on the train split's group 5-fold CV: letting a lexicon hit override the classifier lowered
+macro-F1 (0.872 → 0.863) and flagged more look-alikes, so with a classifier the hit is a feature.
+"""
 
 from __future__ import annotations
 
@@ -28,12 +32,16 @@ class Screening:
 
 
 def screen_message(text: str, classifier: Classifier | None = None, margin: float = 0.2) -> Screening:
-    """Lexicon first (it is certain when it fires), then the classifier when one is loaded."""
-    hit = lexicon_hit(text)
-    if hit is not None:
-        scores = {c: (1.0 if c == hit.category else 0.0) for c in CATEGORIES}
-        return Screening(hit.category, scores, True, "lexicon")
+    """The classifier's verdict when one is loaded (the lexicon is one of its features), else the lexicon.
+
+    A call whose top two scores are closer than `margin` is not `confident`: it is reported but not
+    sanctioned. Without a classifier a lexicon hit is certain and anything else passes as 일반.
+    """
     if classifier is None:
+        hit = lexicon_hit(text)
+        if hit is not None:
+            scores = {c: (1.0 if c == hit.category else 0.0) for c in CATEGORIES}
+            return Screening(hit.category, scores, True, "lexicon")
         return Screening(NORMAL, {c: (1.0 if c == NORMAL else 0.0) for c in CATEGORIES}, True, "none")
     probs = classifier(fold_for_screening(text))
     scores = dict(zip(CATEGORIES, probs, strict=True))

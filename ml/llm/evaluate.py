@@ -85,10 +85,10 @@ def evaluate(
             print(f"[{label}] {message}\n  → {result.text}{'' if result.by_llm else '  (screen)'}")
         return result
 
-    facts = [
-        any(a.lower() in ask(item["query"], "fact").text.lower() for a in item["any"])
-        for item in section("facts")
-    ]
+    facts = []
+    for item in section("facts"):
+        reply = ask(item["query"], "fact").text.lower()
+        facts.append(any(accepted.lower() in reply for accepted in item["any"]))
     chat = [ask(m, "chat") for m in section("chat")]
     refuse = [ask(m, "refuse") for m in section("refuse")]
     lookalike = [ask(m, "lookalike") for m in section("benign_lookalike")]

@@ -24,6 +24,8 @@ from ml.llm.dataset import Example, is_validation, load_rows, to_examples
 from ml.llm.loader import DEFAULT_ADAPTER, LLMConfig, resolve_base
 from ml.plot import save_curve
 
+OVERSAMPLED_KINDS = ("fact", "refuse")
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -37,8 +39,10 @@ class TrainConfig:
     dropout: float = 0.05  # LoRA dropout
     max_len: int = 192  # tokens per example; longer ones are cut from the left of the prompt
     max_rows: int | None = None  # cap on training rows (for quick runs)
+    resume: Path | None = None  # continue training this adapter instead of a fresh LoRA
     seed: int = 42  # data order, split and LoRA init
     threads: int = 2  # torch intra-op threads
+    first_layer: int = 8  # LoRA on decoder layers from here up; below it autograd has nothing to do
     max_val: int = 96  # validation examples scored at the end (a fixed, seeded subset)
 
 
@@ -83,8 +87,11 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path) -> dict[str, Any]:
     torch.set_num_threads(cfg.threads)
     rng = random.Random(cfg.seed)
     rows = load_rows()
-    train_rows = [r for r in rows if not is_validation(r, cfg.seed)]
-    val_rows = [r for r in rows if is_validation(r, cfg.seed)]
+    # The split is fixed (dataset.is_validation's own seed); cfg.seed only orders the data.
+    train_rows = [r for r in rows if not is_validation(r)]
+    val_rows = [r for r in rows if is_validation(r)]
+    # Her facts and her refusals must be exact: those rows are seen twice per epoch.
+    train_rows += [r for r in train_rows if r["kind"] in OVERSAMPLED_KINDS]
     rng.shuffle(train_rows)
     if cfg.max_rows:
         train_rows = train_rows[: cfg.max_rows]
@@ -92,16 +99,22 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path) -> dict[str, Any]:
     kwargs = {"gguf_file": gguf} if gguf else {}
     tokenizer = AutoTokenizer.from_pretrained(folder, **kwargs)
     model: Any = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, **kwargs)
-    model = get_peft_model(
-        model,
-        LoraConfig(
-            r=cfg.rank,
-            lora_alpha=cfg.alpha,
-            lora_dropout=cfg.dropout,
-            task_type="CAUSAL_LM",
-            target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
-        ),
-    )
+    if cfg.resume is not None:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(cfg.resume), is_trainable=True)
+    else:
+        model = get_peft_model(
+            model,
+            LoraConfig(
+                r=cfg.rank,
+                lora_alpha=cfg.alpha,
+                lora_dropout=cfg.dropout,
+                task_type="CAUSAL_LM",
+                layers_to_transform=list(range(cfg.first_layer, model.config.num_hidden_layers)),
+                target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+            ),
+        )
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     encoded = [_encode(tokenizer, ex, cfg.max_len) for r in train_rows for ex in to_examples(r)]
     val_encoded = [_encode(tokenizer, ex, cfg.max_len) for r in val_rows for ex in to_examples(r)]
@@ -158,6 +171,12 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path) -> dict[str, Any]:
         "final_train_loss": smooth[-1] if smooth else None,
         "val_loss": val_loss,
         "minutes": round((time.time() - started) / 60, 1),
+        "command": "ohlora train llm "
+        + " ".join(
+            f"--{k.replace('_', '-')} {v}"
+            for k, v in (("epochs", cfg.epochs), ("seed", cfg.seed), ("lr", cfg.lr), ("resume", cfg.resume))
+            if v is not None
+        ),
         "base": llm.model,
         "config": asdict(cfg),
     }
@@ -167,7 +186,9 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path) -> dict[str, Any]:
 
 def run_train(args: argparse.Namespace) -> int:
     settings = args.settings
-    cfg = TrainConfig(epochs=args.epochs, max_rows=args.max_rows)
+    cfg = TrainConfig(
+        epochs=args.epochs, max_rows=args.max_rows, resume=args.resume, seed=args.seed, lr=args.lr
+    )
     llm = LLMConfig(model=settings.llm, gguf_file=settings.llm_gguf_file, cache_dir=settings.cache_dir)
     metrics = train(cfg, llm, args.out or DEFAULT_ADAPTER)
     print(json.dumps(metrics, ensure_ascii=False))

@@ -1,0 +1,110 @@
+"""The labelled screening rows and their fixed train/test split.
+
+Rows that paraphrase one another share a `group`; the split draws whole groups (seed 42, about 20 %
+of each category's groups, stratified also by whether a group holds evasions or look-alikes), so no
+test sentence is a paraphrase of a training one. `python -m ml.ethics.split` writes the test half
+to `ml/ethics/data/test.csv`, committed so anyone can rerun the evaluation on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ml.ethics.categories import CATEGORIES
+
+DATA_DIR = Path(__file__).parent / "data"
+SOURCES = (DATA_DIR / "benign.csv", DATA_DIR / "harmful.csv")
+TEST_CSV = DATA_DIR / "test.csv"
+SEED = 42
+TEST_FRACTION = 0.2
+FIELDS = ("text", "category", "tag", "group")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled message."""
+
+    text: str
+    category: str
+    tag: str = "plain"  # plain, evasion or lookalike
+    group: str = ""  # paraphrases share a group
+
+
+def read_rows(path: Path) -> list[Row]:
+    """Rows of a CSV with at least text,category; a missing file or column raises with the path."""
+    if not path.is_file():
+        raise FileNotFoundError(f"labelled CSV not found: {path}")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"text", "category"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path} lacks column(s) {sorted(missing)}; need text,category")
+        rows = []
+        for number, record in enumerate(reader, start=2):
+            category = (record["category"] or "").strip()
+            if category not in CATEGORIES:
+                raise ValueError(f"{path}:{number}: unknown category {category!r}")
+            rows.append(
+                Row(
+                    text=record["text"] or "",
+                    category=category,
+                    tag=(record.get("tag") or "plain").strip() or "plain",
+                    group=(record.get("group") or f"row{number}").strip(),
+                )
+            )
+    return rows
+
+
+def load_dataset(paths: Iterable[Path] = SOURCES) -> list[Row]:
+    return [row for path in paths for row in read_rows(path)]
+
+
+def split_rows(
+    rows: Sequence[Row], seed: int = SEED, test_fraction: float = TEST_FRACTION
+) -> tuple[list[Row], list[Row]]:
+    """(train, test) by whole groups, stratified by category and tag mix; same input, same split."""
+    members: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        members[row.group].append(row)
+    strata: dict[tuple[str, bool, bool], list[str]] = defaultdict(list)
+    for group in sorted(members):
+        group_rows = members[group]
+        tags = {r.tag for r in group_rows}
+        strata[(group_rows[0].category, "evasion" in tags, "lookalike" in tags)].append(group)
+    rng = random.Random(seed)
+    test_groups: set[str] = set()
+    for key in sorted(strata):
+        groups = strata[key]
+        rng.shuffle(groups)
+        test_groups.update(groups[: round(len(groups) * test_fraction)])
+    train = [r for r in rows if r.group not in test_groups]
+    test = [r for r in rows if r.group in test_groups]
+    return train, test
+
+
+def write_rows(rows: Sequence[Row], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(FIELDS)
+        writer.writerows((r.text, r.category, r.tag, r.group) for r in rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="write the fixed test split of the ethics data")
+    parser.add_argument("--out", type=Path, default=TEST_CSV)
+    args = parser.parse_args(argv)
+    train, test = split_rows(load_dataset())
+    write_rows(test, args.out)
+    sys.stdout.write(f"train {len(train)} rows, test {len(test)} rows → {args.out}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

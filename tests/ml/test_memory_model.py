@@ -1,0 +1,92 @@
+"""The memory S-BERT: the torch port matches USE, a saved model reloads to identical vectors."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from ml.embedding import USEEmbedder, base_embedder, load_embedder, to_blob
+from ml.memory.retrieve import StoredMemory, retrieve_memory
+from ml.memory.sbert import MODEL_DIR, MemoryEmbedder, build_memory_sbert
+from ml.memory.use_torch import UseTop
+
+TEXTS = [
+    "나 내일 뭐 한다고 했지?",
+    "[내일 일정: 친구랑 카페 방문]",
+    "표고 잔뜩 올라간 덮밥 나왔어 ㅠㅠ",
+    "ok",
+]
+
+
+@pytest.fixture(scope="module")
+def untrained() -> MemoryEmbedder:
+    torch.set_num_threads(1)
+    return MemoryEmbedder(build_memory_sbert())
+
+
+def test_the_untrained_model_is_exactly_the_packaged_use(untrained: MemoryEmbedder) -> None:
+    expected = USEEmbedder(threads=1).encode(TEXTS)
+    np.testing.assert_allclose(untrained.encode(TEXTS), expected, atol=1e-5)
+    np.testing.assert_allclose(untrained.base.encode(TEXTS), expected, atol=1e-5)
+
+
+def test_a_saved_model_reloads_to_identical_embeddings(untrained: MemoryEmbedder, tmp_path: Path) -> None:
+    top = UseTop(untrained.model[0].use.top_weights)
+    with torch.no_grad():
+        for p in top.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+    model = build_memory_sbert(top)
+    before = MemoryEmbedder(model).encode(TEXTS)
+    model.save(str(tmp_path / "m"))
+    after = MemoryEmbedder.load(tmp_path / "m").encode(TEXTS)
+    np.testing.assert_array_equal(before, after)
+    assert not np.allclose(before, untrained.encode(TEXTS), atol=1e-3)  # the change did survive
+    assert (tmp_path / "m" / "1_UseTopLayers" / "model.safetensors").exists()
+    assert not list((tmp_path / "m").rglob("*.bin")) and not list((tmp_path / "m").rglob("*.pkl"))
+
+
+def test_rows_are_unit_length_and_empty_input_is_empty(untrained: MemoryEmbedder) -> None:
+    vectors = untrained.encode(TEXTS)
+    assert vectors.shape == (len(TEXTS), 512) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert untrained.encode([]).shape == (0, 512)
+
+
+def test_a_folder_naming_foreign_classes_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "modules.json").write_text(
+        json.dumps([{"idx": 0, "name": "0", "path": "", "type": "os.system"}])
+    )
+    with pytest.raises(ValueError, match="not a memory-model class"):
+        MemoryEmbedder.load(tmp_path)
+
+
+def test_base_embedder_falls_back_to_the_embedder_itself() -> None:
+    plain = USEEmbedder(threads=1)
+    assert base_embedder(plain) is plain
+
+
+@pytest.mark.slow
+def test_the_committed_model_loads_offline_and_retrieves_1000_memories_within_10_ms() -> None:
+    torch.set_num_threads(1)
+    embedder = load_embedder("memory-sbert")
+    assert isinstance(embedder, MemoryEmbedder)
+    assert sum(f.stat().st_size for f in MODEL_DIR.rglob("*") if f.is_file()) < 5 * 2**20
+    rng = np.random.default_rng(0)
+    memories = [
+        StoredMemory(i, f"[메모 {i}: 값 {i}]", to_blob(v)) for i, v in enumerate(rng.normal(size=(999, 512)))
+    ]
+    real = "[싫어하는 음식: 버섯 (식감 때문에)]"
+    memories.append(StoredMemory(999, real, to_blob(embedder.encode([real])[0] * 10)))
+    retrieve_memory(embedder, "warm-up", memories, date(2025, 6, 4), 0.0)
+    millis = []
+    for _ in range(30):
+        start = time.perf_counter()
+        retrieve_memory(embedder, "표고 잔뜩 올라간 덮밥 나왔는데 어떡해", memories, date(2025, 6, 4), 0.0)
+        millis.append((time.perf_counter() - start) * 1000)
+    assert float(np.median(millis)) <= 10.0
