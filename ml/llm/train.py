@@ -180,7 +180,9 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path) -> dict[str, Any]:
         "base": llm.model,
         "config": asdict(cfg),
     }
-    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "metrics.json").write_text(
+        json.dumps(metrics, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
     return metrics
 
 
@@ -191,5 +193,5 @@ def run_train(args: argparse.Namespace) -> int:
     )
     llm = LLMConfig(model=settings.llm, gguf_file=settings.llm_gguf_file, cache_dir=settings.cache_dir)
     metrics = train(cfg, llm, args.out or DEFAULT_ADAPTER)
-    print(json.dumps(metrics, ensure_ascii=False))
+    print(json.dumps(metrics, ensure_ascii=False, default=str))
     return 0
