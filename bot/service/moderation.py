@@ -19,7 +19,7 @@ class Moderation:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
-    async def _issue(
+    async def issue(
         self,
         *,
         admin_id: int,
@@ -30,6 +30,7 @@ class Moderation:
         now: datetime,
         duration: timedelta | None,
     ) -> Sanction:
+        """A warning (no duration) or a ban for `duration`, recorded with the admin who gave it."""
         async with self.sessions.begin() as session:
             await repo.ensure_user(session, user_id, user_name)
             return await repo.add_sanction(
@@ -46,40 +47,6 @@ class Moderation:
                     end=None if duration is None else now + duration,
                 ),
             )
-
-    async def warn(
-        self, *, admin_id: int, guild_id: int, user_id: int, user_name: str, reason: str, now: datetime
-    ) -> Sanction:
-        return await self._issue(
-            admin_id=admin_id,
-            guild_id=guild_id,
-            user_id=user_id,
-            user_name=user_name,
-            reason=reason,
-            now=now,
-            duration=None,
-        )
-
-    async def ban(
-        self,
-        *,
-        admin_id: int,
-        guild_id: int,
-        user_id: int,
-        user_name: str,
-        reason: str,
-        duration: timedelta,
-        now: datetime,
-    ) -> Sanction:
-        return await self._issue(
-            admin_id=admin_id,
-            guild_id=guild_id,
-            user_id=user_id,
-            user_name=user_name,
-            reason=reason,
-            now=now,
-            duration=duration,
-        )
 
     async def unban(self, *, admin_id: int, guild_id: int, user_id: int, now: datetime) -> int:
         """Lift every ban in force for the user in this guild; returns how many were lifted."""

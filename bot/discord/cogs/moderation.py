@@ -30,13 +30,14 @@ class ModerationCog(commands.Cog):
     @moderator_only()
     async def warn(self, interaction: discord.Interaction[Any], user: discord.Member, reason: str) -> None:
         assert interaction.guild is not None
-        s = await self.bot.moderation.warn(
+        s = await self.bot.moderation.issue(
             admin_id=interaction.user.id,
             guild_id=interaction.guild.id,
             user_id=user.id,
             user_name=user.display_name,
             reason=reason,
             now=utcnow(),
+            duration=None,
         )
         await interaction.response.send_message(
             f"{user.mention}에게 경고를 줬어 (#{s.id}): {reason}", ephemeral=True
@@ -56,7 +57,7 @@ class ModerationCog(commands.Cog):
                 f"기간 `{duration}`을 이해하지 못했어. 30m, 1h, 7d, 2w처럼 적어 줘.", ephemeral=True
             )
             return
-        s = await self.bot.moderation.ban(
+        s = await self.bot.moderation.issue(
             admin_id=interaction.user.id,
             guild_id=interaction.guild.id,
             user_id=user.id,
