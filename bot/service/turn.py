@@ -142,7 +142,13 @@ async def run_turn(
         if memory_text is None and last is not None:
             changed = await worker.run(engine.topic_changed, text, last.text)
             summary_text = None if changed else last.text
-        ctx = TurnContext(message=text, now=clock, memory=memory_text, summary=summary_text)
+        ctx = TurnContext(
+            message=text,
+            now=clock,
+            memory=memory_text,
+            summary=summary_text,
+            cleared=not screening.flagged and screening.confident,
+        )
         reply = (await worker.run(engine.reply, ctx)).text
 
     sanctioned = blocked or (certain and screening.category in (ROMANCE, POLITICS) and declines(reply))

@@ -55,7 +55,8 @@ def answer(llm: LoadedLLM, message: str, now: str, ethics: Any = None) -> Answer
     screening = screen_message(message, ethics)
     if screening.flagged and screening.confident and screening.category in ("패드립", "혐오/기타"):
         return Answer(refusal_reply(screening.category, len(message)), False, 0.0, 0)
-    gen = write_reply(llm, TurnContext(message=message, now=now))
+    cleared = not screening.flagged and screening.confident
+    gen = write_reply(llm, TurnContext(message=message, now=now, cleared=cleared))
     return Answer(gen.text, True, gen.seconds, gen.tokens)
 
 

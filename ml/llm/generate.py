@@ -13,6 +13,7 @@ from transformers import StoppingCriteria, StoppingCriteriaList
 from ml.llm.analysis import TurnAnalysis, parse_analysis
 from ml.llm.loader import LoadedLLM
 from ml.llm.prompts import MARKER, TurnContext, analysis_prompt, reply_prompt
+from ml.llm.refusals import declines
 
 FALLBACK_REPLY = "앗, 방금 말이 잘 안 나왔어 😅 한 번만 다시 말해 줄래?"
 
@@ -74,17 +75,25 @@ def clean_reply(text: str) -> str:
 
 
 def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> Generation:
-    """Her reply; retried once when empty or not Korean, then a polite fallback, never empty."""
+    """Her reply, never empty: an empty or non-Korean reply is retried with sampling, and so is a
+    refusal of a message the screen cleared (the small adapter over-refuses look-alikes); after the
+    retries, the last Korean reply stands, else a polite fallback."""
     tuned = llm.adapter is not None  # the adapter learned the persona; the base model is told it
     prompt = reply_prompt(ctx, tuned=tuned, few_shot=not tuned)
-    for attempt in range(2):
+    best: str | None = None
+    tokens, seconds = 0, 0.0  # summed over attempts, so latency figures include retries
+    for attempt in range(3 if ctx.cleared else 2):
         if attempt:
             torch.manual_seed(attempt)
         gen = generate(llm, prompt, max_new_tokens, stops=(MARKER, "\n\n"), sample=attempt > 0)
+        tokens, seconds = tokens + gen.tokens, seconds + gen.seconds
         text = clean_reply(gen.text)
-        if len(text) >= 2 and re.search(r"[가-힣]", text):
-            return Generation(text, gen.tokens, gen.seconds)
-    return Generation(FALLBACK_REPLY, 0, 0.0)
+        if len(text) < 2 or not re.search(r"[가-힣]", text):
+            continue
+        best = text
+        if not (ctx.cleared and declines(text)):
+            break
+    return Generation(best or FALLBACK_REPLY, tokens, seconds)
 
 
 # The adapter writes "없음" for most turns (most training rows store nothing), so greedy decoding

@@ -33,6 +33,7 @@ class TurnContext:
     now: str  # e.g. "2025-05-14 (수) 19:30"
     memory: str | None = None
     summary: str | None = None
+    cleared: bool = False  # the screen found the message ordinary: a reply that declines is retried
 
 
 # The tuned adapter learned the persona from data, so its prompt carries only this short tag:

@@ -25,8 +25,9 @@ async def ask(service, text: str, **kw):  # type: ignore[no-untyped-def]
     return await asyncio.wait_for(outcome.reply, 10)
 
 
-async def test_a_message_gets_text_and_png_and_is_stored(service, sessions) -> None:
+async def test_a_message_gets_text_and_png_and_is_stored(service, sessions, fake_engine) -> None:
     reply = await ask(service, "안녕 로라야")
+    assert fake_engine.contexts[-1].cleared  # the screen passed it: a refusal would be retried
     assert reply.text == "응답: 안녕 로라야"
     assert reply.image_png is not None and reply.image_png.startswith(b"\x89PNG")
     async with sessions() as s:
