@@ -7,11 +7,13 @@ import importlib
 from pathlib import Path
 
 from bot.config import Settings
+from bot.runtime import engine_config
 
 
 def _call(module: str, func: str):  # type: ignore[no-untyped-def]
     def run(args: argparse.Namespace, settings: Settings) -> int:
         args.settings = settings
+        args.engine_config = engine_config(settings)  # the same model choices serving uses
         result: int = getattr(importlib.import_module(module), func)(args)
         return result
 

@@ -71,8 +71,7 @@ class Engine:
         log.info("loading the sentence embedder (%s)", config.embedder)
         embedder = load_embedder(config.embedder, device=config.llm.device)
         log.info("loading the ethics classifier")
-        # The ethics head reads plain USE vectors; the memory model keeps them as its `base`.
-        classifier = _load_classifier(config.ethics_model, base_embedder(embedder))
+        classifier = load_screen_classifier(config, embedder)
         log.info("loading the face renderer")
         face = FaceRenderer.load(config.face or FaceConfig())
         log.info("loading the LLM (%s)", config.llm.model)
@@ -111,7 +110,9 @@ class Engine:
         return self.face.render_png(expression, style)
 
 
-def _load_classifier(path: Path | None, embedder: SentenceEmbedder) -> Classifier:
+def load_screen_classifier(config: EngineConfig, embedder: SentenceEmbedder) -> Classifier:
+    """The ethics classifier as serving uses it: its head reads plain USE vectors, which the memory
+    model keeps as its `base`."""
     from ml.ethics.classifier import load_classifier
 
-    return load_classifier(path, embedder)
+    return load_classifier(config.ethics_model, base_embedder(embedder))

@@ -16,17 +16,16 @@ from bot.sanctions import PastSanction, describe, next_step
 from bot.service.model_worker import ModelWorker
 from bot.service.ports import TurnEngine
 from bot.service.types import ChatReply
-from ml.ethics.categories import FAMILY_INSULT, HATE, POLITICS, ROMANCE
+from ml.ethics.categories import POLITICS, ROMANCE
 from ml.ethics.screen import Screening
 from ml.expression import Expression
 from ml.face.style import HairStyle
 from ml.llm.analysis import TurnAnalysis
-from ml.llm.prompts import TurnContext
+from ml.llm.prompts import TurnContext, clock_text
 from ml.llm.refusals import declines, refusal_reply
 from ml.memory.retrieve import StoredMemory
 
 log = logging.getLogger(__name__)
-_WEEKDAYS = "월화수목금토일"
 REFUSAL_FACE = Expression(eyes="보통", mouth="보통", pose="보통")
 
 
@@ -40,8 +39,7 @@ class TurnPolicy:
 
 
 def her_clock(now: datetime, zone: ZoneInfo) -> str:
-    local = now.astimezone(zone)
-    return f"{local:%Y-%m-%d} ({_WEEKDAYS[local.weekday()]}) {local:%H:%M}"
+    return clock_text(now.astimezone(zone))
 
 
 def sanction_notice(category: str, sanction: Sanction, next_rung: str | None, zone: ZoneInfo) -> str:
@@ -123,8 +121,7 @@ async def run_turn(
     clock = her_clock(now, policy.zone)
 
     screening = await worker.run(engine.screen, text)
-    certain = screening.flagged and screening.confident
-    blocked = certain and screening.category in (HATE, FAMILY_INSULT)
+    blocked = screening.blocked
 
     memory_text: str | None = None
     summary_text: str | None = None
@@ -147,11 +144,16 @@ async def run_turn(
             now=clock,
             memory=memory_text,
             summary=summary_text,
-            cleared=not screening.flagged and screening.confident,
+            cleared=screening.cleared,
         )
         reply = (await worker.run(engine.reply, ctx)).text
 
-    sanctioned = blocked or (certain and screening.category in (ROMANCE, POLITICS) and declines(reply))
+    sanctioned = blocked or (
+        screening.flagged
+        and screening.confident
+        and screening.category in (ROMANCE, POLITICS)
+        and declines(reply)
+    )
     if sanctioned or screening.flagged:
         analysis = TurnAnalysis(
             [], f"사용자가 부적절한 요청({screening.category})을 했고 로라가 거절함", REFUSAL_FACE

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ml.ethics.categories import CATEGORIES, NORMAL
+from ml.ethics.categories import CATEGORIES, FAMILY_INSULT, HATE, NORMAL
 from ml.ethics.lexicon import lexicon_hit
 from ml.text.normalize import fold_for_screening
 
@@ -29,6 +29,16 @@ class Screening:
     @property
     def flagged(self) -> bool:
         return self.category != NORMAL
+
+    @property
+    def blocked(self) -> bool:
+        """Certain hate or family insult: she answers with a refusal and the LLM is not asked."""
+        return self.confident and self.category in (HATE, FAMILY_INSULT)
+
+    @property
+    def cleared(self) -> bool:
+        """Certainly ordinary: a reply that declines it is an over-refusal."""
+        return self.confident and not self.flagged
 
 
 def screen_message(text: str, classifier: Classifier | None = None, margin: float = 0.2) -> Screening:

