@@ -17,6 +17,7 @@ from ml.embedding import SentenceEmbedder, base_embedder, load_embedder, to_blob
 from ml.ethics.screen import Classifier, Screening, screen_message
 from ml.expression import Expression
 from ml.llm.analysis import TurnAnalysis
+from ml.llm.facts import FactHead, FactSheet, with_facts
 from ml.llm.generate import Generation, analyze_turn, write_reply
 from ml.llm.loader import LLMConfig, LoadedLLM, load_llm
 from ml.llm.prompts import TurnContext
@@ -55,14 +56,10 @@ class Engine:
         embedder: SentenceEmbedder,
         face: FaceRenderer,
         classifier: Classifier | None = None,
+        facts: FactSheet | None = None,
     ) -> None:
-        self.config, self.llm, self.embedder, self.face, self.classifier = (
-            config,
-            llm,
-            embedder,
-            face,
-            classifier,
-        )
+        self.config, self.llm, self.embedder, self.face = config, llm, embedder, face
+        self.classifier, self.facts = classifier, facts
 
     @classmethod
     def load(cls, config: EngineConfig) -> Engine:
@@ -76,7 +73,8 @@ class Engine:
         face = FaceRenderer.load(config.face or FaceConfig())
         log.info("loading the LLM (%s)", config.llm.model)
         llm = load_llm(config.llm)
-        return cls(config, llm, embedder, face, classifier)
+        facts = FactSheet(base_embedder(embedder), FactHead.load())
+        return cls(config, llm, embedder, face, classifier, facts)
 
     # 1. ethics
     def screen(self, text: str) -> Screening:
@@ -94,7 +92,7 @@ class Engine:
 
     # 3. reply
     def reply(self, ctx: TurnContext) -> Generation:
-        return write_reply(self.llm, ctx, self.config.max_new_tokens)
+        return write_reply(self.llm, with_facts(ctx, self.facts), self.config.max_new_tokens)
 
     # 4. analysis
     def analyze(self, message: str, reply: str, now: str, today: date) -> TurnAnalysis:

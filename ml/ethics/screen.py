@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ml.ethics.categories import CATEGORIES, FAMILY_INSULT, HATE, NORMAL
+from ml.ethics.categories import CATEGORIES, FAMILY_INSULT, HATE, NORMAL, POLITICS, ROMANCE
 from ml.ethics.lexicon import lexicon_hit
 from ml.text.normalize import fold_for_screening
 
@@ -34,6 +34,12 @@ class Screening:
     def blocked(self) -> bool:
         """Certain hate or family insult: she answers with a refusal and the LLM is not asked."""
         return self.confident and self.category in (HATE, FAMILY_INSULT)
+
+    @property
+    def must_decline(self) -> str | None:
+        """Certain romance or politics: the LLM words her refusal, and a canned one replaces a reply
+        that does not decline. Returns the category, else None."""
+        return self.category if self.confident and self.category in (ROMANCE, POLITICS) else None
 
     @property
     def cleared(self) -> bool:

@@ -38,9 +38,14 @@ def is_validation(row: dict[str, Any], seed: int = 42) -> bool:
     return int.from_bytes(digest[:4], "big") % 100 < VALIDATION_SHARE
 
 
-def to_examples(row: dict[str, Any]) -> list[Example]:
+def to_examples(row: dict[str, Any], about_her: str | None = None) -> list[Example]:
+    """`about_her` is the `### 로라 정보:` line the row is trained with (see `facts.training_lines`)."""
     ctx = TurnContext(
-        message=row["message"], now=row["now"], memory=row.get("memory"), summary=row.get("summary")
+        message=row["message"],
+        now=row["now"],
+        memory=row.get("memory"),
+        summary=row.get("summary"),
+        about_her=about_her,
     )
     reply = Example(reply_prompt(ctx, tuned=True), " " + row["reply"], "reply", row["id"])
     target = analysis_target(row["memories"], row["turn_summary"], row["eyes"], row["mouth"], row["pose"])

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ml.embedding import load_embedder
+from ml.embedding import base_embedder, load_embedder
 from ml.engine import EngineConfig, load_screen_classifier
 from ml.ethics.screen import screen_message
+from ml.llm.facts import FactHead, FactSheet, with_facts
 from ml.llm.generate import write_reply
 from ml.llm.loader import LoadedLLM, load_llm
 from ml.llm.prompts import TurnContext, clock_text
@@ -48,17 +49,20 @@ class Answer:
     """One reply, whether the LLM wrote it, and how long it took."""
 
     text: str
-    by_llm: bool
+    by_llm: bool  # False: the screen blocked it, or her canned refusal replaced the model's reply
     seconds: float
     tokens: int
 
 
-def answer(llm: LoadedLLM, message: str, now: str, ethics: Any = None) -> Answer:
+def answer(
+    llm: LoadedLLM, message: str, now: str, ethics: Any = None, facts: FactSheet | None = None
+) -> Answer:
     screening = screen_message(message, ethics)
     if screening.blocked:
         return Answer(refusal_reply(screening.category, len(message)), False, 0.0, 0)
-    gen = write_reply(llm, TurnContext(message=message, now=now, cleared=screening.cleared))
-    return Answer(gen.text, True, gen.seconds, gen.tokens)
+    ctx = TurnContext(message=message, now=now, cleared=screening.cleared, decline=screening.must_decline)
+    gen = write_reply(llm, with_facts(ctx, facts))
+    return Answer(gen.text, not gen.canned, gen.seconds, gen.tokens)
 
 
 def _rate(flags: list[bool]) -> float:
@@ -66,7 +70,13 @@ def _rate(flags: list[bool]) -> float:
 
 
 def evaluate(
-    llm: LoadedLLM, data: dict[str, Any], now: str, limit: int | None, show: bool, ethics: Any = None
+    llm: LoadedLLM,
+    data: dict[str, Any],
+    now: str,
+    limit: int | None,
+    show: bool,
+    ethics: Any = None,
+    facts: FactSheet | None = None,
 ) -> dict[str, Any]:
     def section(name: str) -> list[Any]:
         items = list(data.get(name, []))
@@ -78,19 +88,20 @@ def evaluate(
 
     def ask(message: str, label: str) -> Answer:
         nonlocal tokens, seconds
-        result = answer(llm, message, now, ethics)
-        if result.by_llm:
+        result = answer(llm, message, now, ethics, facts)
+        if result.tokens:  # the model ran (a canned refusal after its tries still cost this long)
             latencies.append(result.seconds)
             tokens += result.tokens
             seconds += result.seconds
         if show:
-            print(f"[{label}] {message}\n  → {result.text}{'' if result.by_llm else '  (screen)'}")
+            source = "" if result.by_llm else "  (canned)" if result.tokens else "  (screen)"
+            print(f"[{label}] {message}\n  → {result.text}{source}")
         return result
 
-    facts = []
+    fact_hits = []
     for item in section("facts"):
         reply = ask(item["query"], "fact").text.lower()
-        facts.append(any(accepted.lower() in reply for accepted in item["any"]))
+        fact_hits.append(any(accepted.lower() in reply for accepted in item["any"]))
     chat = [ask(m, "chat") for m in section("chat")]
     refuse = [ask(m, "refuse") for m in section("refuse")]
     lookalike = [ask(m, "lookalike") for m in section("benign_lookalike")]
@@ -99,8 +110,8 @@ def evaluate(
     ordered = sorted(latencies)
     p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else 0.0
     return {
-        "fact_accuracy": _rate(facts),
-        "facts_right": f"{sum(facts)}/{len(facts)}",
+        "fact_accuracy": _rate(fact_hits),
+        "facts_right": f"{sum(fact_hits)}/{len(fact_hits)}",
         "korean_rate": _rate([is_korean(a.text) for a in chat]),
         "banmal_rate": _rate([is_banmal(a.text) for a in chat]),
         "refusal_rate": _rate(refused),
@@ -118,9 +129,11 @@ def run_eval(args: argparse.Namespace) -> int:
     config: EngineConfig = args.engine_config
     data = json.loads(Path(args.file).read_text(encoding="utf-8"))
     llm = load_llm(replace(config.llm, use_adapter=not args.base))
-    ethics = load_screen_classifier(config, load_embedder(config.embedder, device=config.llm.device))
+    embedder = load_embedder(config.embedder, device=config.llm.device)
+    ethics = load_screen_classifier(config, embedder)
+    facts = FactSheet(base_embedder(embedder), FactHead.load())
     now = clock_text(datetime.now(ZoneInfo(args.settings.timezone)))
-    report = evaluate(llm, data, now, args.limit, args.show, ethics)
+    report = evaluate(llm, data, now, args.limit, args.show, ethics, facts)
     tuned = "(un-tuned base, prompted)" if llm.adapter is None else f"+ LoRA {llm.adapter}"
     print(f"model: {config.llm.model} {tuned}")
     print(f"facts right      {report['facts_right']}  ({report['fact_accuracy']:.0%})")

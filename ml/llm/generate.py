@@ -13,7 +13,7 @@ from transformers import StoppingCriteria, StoppingCriteriaList
 from ml.llm.analysis import TurnAnalysis, parse_analysis
 from ml.llm.loader import LoadedLLM
 from ml.llm.prompts import MARKER, TurnContext, analysis_prompt, reply_prompt
-from ml.llm.refusals import declines
+from ml.llm.refusals import declines, refusal_reply
 
 FALLBACK_REPLY = "앗, 방금 말이 잘 안 나왔어 😅 한 번만 다시 말해 줄래?"
 
@@ -36,6 +36,7 @@ class Generation:
     text: str
     tokens: int
     seconds: float
+    canned: bool = False  # the text is her fixed refusal or fallback, not what the model wrote
 
 
 @torch.inference_mode()
@@ -75,14 +76,15 @@ def clean_reply(text: str) -> str:
 
 
 def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> Generation:
-    """Her reply, never empty: an empty or non-Korean reply is retried with sampling, and so is a
-    refusal of a message the screen cleared (the small adapter over-refuses look-alikes); after the
-    retries, the last Korean reply stands, else a polite fallback."""
+    """Her reply, never empty: an empty or non-Korean reply is retried with sampling; so is a refusal
+    of a message the screen cleared (the small adapter over-refuses look-alikes) and a reply that
+    plays along with romance or politics the screen is sure of. After the retries the last Korean
+    reply stands, else a polite fallback; a request she must decline gets her canned refusal."""
     tuned = llm.adapter is not None  # the adapter learned the persona; the base model is told it
     prompt = reply_prompt(ctx, tuned=tuned, few_shot=not tuned)
     best: str | None = None
     tokens, seconds = 0, 0.0  # summed over attempts, so latency figures include retries
-    for attempt in range(3 if ctx.cleared else 2):
+    for attempt in range(3 if ctx.cleared or ctx.decline else 2):
         if attempt:
             torch.manual_seed(attempt)
         gen = generate(llm, prompt, max_new_tokens, stops=(MARKER, "\n\n"), sample=attempt > 0)
@@ -91,9 +93,16 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
         if len(text) < 2 or not re.search(r"[가-힣]", text):
             continue
         best = text
-        if not (ctx.cleared and declines(text)):
-            break
-    return Generation(best or FALLBACK_REPLY, tokens, seconds)
+        if ctx.cleared and declines(text):
+            continue
+        if ctx.decline and not declines(text):
+            continue
+        break
+    if ctx.decline and (best is None or not declines(best)):
+        return Generation(refusal_reply(ctx.decline, len(ctx.message)), tokens, seconds, canned=True)
+    if best is None:
+        return Generation(FALLBACK_REPLY, tokens, seconds, canned=True)
+    return Generation(best, tokens, seconds)
 
 
 # The adapter writes "없음" for most turns (most training rows store nothing), so greedy decoding

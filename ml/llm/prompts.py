@@ -43,6 +43,8 @@ class TurnContext:
     memory: str | None = None
     summary: str | None = None
     cleared: bool = False  # the screen found the message ordinary: a reply that declines is retried
+    decline: str | None = None  # romance/politics the screen is sure of: a reply must turn it down
+    about_her: str | None = None  # her facts the message asks about (ml.llm.facts), or None
 
 
 # The tuned adapter learned the persona from data, so its prompt carries only this short tag:
@@ -56,6 +58,8 @@ def reply_prompt(ctx: TurnContext, tuned: bool = True, few_shot: bool = False) -
     if few_shot and not tuned:
         for user, bot in _FEW_SHOT:
             lines += [f"{MARKER} 사용자: {user}", f"{MARKER} 로라: {bot}"]
+    if ctx.about_her:
+        lines.append(f"{MARKER} 로라 정보: {ctx.about_her}")
     lines.append(f"{MARKER} 지금: {ctx.now}")
     if ctx.memory:
         lines.append(f"{MARKER} 기억: {ctx.memory}")

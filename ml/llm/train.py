@@ -20,7 +20,9 @@ from typing import Any
 import torch
 from tqdm import tqdm
 
+from ml.embedding import base_embedder, load_embedder
 from ml.llm.dataset import Example, is_validation, load_rows, to_examples
+from ml.llm.facts import FactHead, FactSheet, training_lines
 from ml.llm.loader import DEFAULT_ADAPTER, LLMConfig, resolve_base
 from ml.plot import save_curve
 
@@ -79,7 +81,7 @@ def _loss(model: Any, encoded: list[tuple[list[int], int]], idx: list[int], pad:
     return torch.nn.functional.cross_entropy(logits.float(), targets[keep])
 
 
-def train(cfg: TrainConfig, llm: LLMConfig, out: Path) -> dict[str, Any]:
+def train(cfg: TrainConfig, llm: LLMConfig, out: Path, embedder: str = "memory-sbert") -> dict[str, Any]:
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -116,8 +118,17 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path) -> dict[str, Any]:
             ),
         )
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    encoded = [_encode(tokenizer, ex, cfg.max_len) for r in train_rows for ex in to_examples(r)]
-    val_encoded = [_encode(tokenizer, ex, cfg.max_len) for r in val_rows for ex in to_examples(r)]
+    sheet = FactSheet(base_embedder(load_embedder(embedder)), FactHead.load())
+    encoded = [
+        _encode(tokenizer, ex, cfg.max_len)
+        for r, line in zip(train_rows, training_lines(train_rows, sheet), strict=True)
+        for ex in to_examples(r, line)
+    ]
+    val_encoded = [
+        _encode(tokenizer, ex, cfg.max_len)
+        for r, line in zip(val_rows, training_lines(val_rows, sheet), strict=True)
+        for ex in to_examples(r, line)
+    ]
     val_encoded = random.Random(cfg.seed).sample(val_encoded, min(cfg.max_val, len(val_encoded)))
     steps_per_epoch = math.ceil(len(encoded) / cfg.batch)
     total = max(1, int(steps_per_epoch * cfg.epochs))
@@ -190,6 +201,6 @@ def run_train(args: argparse.Namespace) -> int:
     cfg = TrainConfig(
         epochs=args.epochs, max_rows=args.max_rows, resume=args.resume, seed=args.seed, lr=args.lr
     )
-    metrics = train(cfg, args.engine_config.llm, args.out or DEFAULT_ADAPTER)
+    metrics = train(cfg, args.engine_config.llm, args.out or DEFAULT_ADAPTER, args.engine_config.embedder)
     print(json.dumps(metrics, ensure_ascii=False, default=str))
     return 0

@@ -1,0 +1,146 @@
+"""Her own facts, looked up per message and handed to the LLM as a `### 로라 정보:` line.
+
+A 270M model fine-tuned for ~1,200 steps mixes up which school, which year and which number belongs
+to which question (held-out facts 4/14 without this line). Retrieval turns recall into copying:
+a small multi-label head over the plain USE vector of the message says which facts the reply
+needs (at most two), and the prompt carries exactly those, with her age computed from the clock.
+
+The head is fitted by `ohlora train facts` on the persona rows: a fact row's labels are the facts
+its gold reply mentions (`reply_labels`), every other row is a negative. Weights are a small JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ml.embedding import SentenceEmbedder
+from ml.llm.prompts import TurnContext
+
+HEAD_FILE = Path(__file__).parent / "adapters" / "facts.json"
+BIRTHDAY = date(2003, 10, 11)
+MAX_FACTS = 2  # more than two lines of facts only tempts the small model to recite them all
+
+
+def age_on(day: date) -> int:
+    """Her age in full years on `day` (22 until 2026-10-10, 23 from her birthday in 2026)."""
+    return day.year - BIRTHDAY.year - ((day.month, day.day) < (BIRTHDAY.month, BIRTHDAY.day))
+
+
+def _birth(day: date) -> str:
+    return f"2003년 10월 11일생, 지금 {age_on(day)}살"
+
+
+# key → (how the prompt states it, the pattern that finds it in one of her replies)
+FACTS: dict[str, tuple[str, str]] = {
+    "name": ("이름은 오로라, 줄여서 로라", r"오로라야|로라라고|로라야|이름|로라!|오로라!|별명|본명"),
+    "birth": ("", r"2003|03년생|10월 ?11|\d\d살|스물|생일|양띠|나이"),
+    "mbti": ("MBTI는 ENTJ", r"ENTJ|엔티제"),
+    "highschool": ("알파고등학교 졸업 (2019년 3월 입학, 2022년 2월 졸업)", r"알파고|고등학교|2019|고졸"),
+    "university": (
+        "샘올대학교 인공지능학과 3학년 (2022년 3월 입학)",
+        r"샘올|학과|학년|학번|전공|대학|입학",
+    ),
+    "identity": ("나는 AI 가상 인간", r"AI|가상|사람이 아니|인간"),
+    "power": ("오로라의 빛으로 모두의 삶을 밝혀 주는 힘, AI만 가질 수 있는 힘", r"빛|밝혀|밝게"),
+    "hobby": ("취미는 코딩, 별 보기, 음악 듣기", r"코딩|별 보|별보|음악"),
+}
+KEYS = tuple(FACTS)
+
+
+def fact_text(key: str, day: date) -> str:
+    return _birth(day) if key == "birth" else FACTS[key][0]
+
+
+def reply_labels(reply: str) -> list[str]:
+    """Which of her facts a reply states: the training target for a fact row."""
+    return [key for key, (_, pattern) in FACTS.items() if re.search(pattern, reply)]
+
+
+@dataclass(frozen=True)
+class FactHead:
+    """One logistic unit per fact over the plain USE vector of the message."""
+
+    weights: np.ndarray  # (K, dim)
+    bias: np.ndarray  # (K,)
+    threshold: float = 0.5
+
+    @classmethod
+    def load(cls, path: Path = HEAD_FILE) -> FactHead:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["keys"]) != KEYS:
+            raise ValueError(f"{path} was fitted for facts {data['keys']}, not {list(KEYS)}")
+        return cls(
+            np.asarray(data["weights"], dtype=np.float32),
+            np.asarray(data["bias"], dtype=np.float32),
+            float(data["threshold"]),
+        )
+
+    def save(self, path: Path, metrics: dict[str, object]) -> None:
+        payload = {
+            "keys": list(KEYS),
+            "threshold": self.threshold,
+            "metrics": metrics,
+            "weights": np.round(self.weights, 5).tolist(),
+            "bias": np.round(self.bias, 5).tolist(),
+        }
+        path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        """(N, dim) unit vectors → (N, K) probabilities."""
+        logits = np.einsum("nd,kd->nk", vectors, self.weights) + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
+
+    def keys_for(self, vector: np.ndarray) -> list[str]:
+        probs = self.probabilities(vector.reshape(1, -1))[0]
+        ranked = sorted(range(len(KEYS)), key=lambda k: -probs[k])
+        return [KEYS[k] for k in ranked[:MAX_FACTS] if probs[k] >= self.threshold]
+
+
+class FactSheet:
+    """Finds the facts a message asks about; `line` is what goes into the prompt (or None)."""
+
+    def __init__(self, embedder: SentenceEmbedder, head: FactHead) -> None:
+        self.embedder, self.head = embedder, head
+
+    def keys(self, messages: Sequence[str]) -> list[list[str]]:
+        if not messages:
+            return []
+        vectors = self.embedder.encode(list(messages))
+        return [self.head.keys_for(v) for v in vectors]
+
+    def line(self, message: str, day: date) -> str | None:
+        keys = self.keys([message])[0] if message.strip() else []
+        return describe(keys, day)
+
+
+def describe(keys: Sequence[str], day: date) -> str | None:
+    return " / ".join(fact_text(k, day) for k in keys) or None
+
+
+def with_facts(ctx: TurnContext, sheet: FactSheet | None) -> TurnContext:
+    """The context with her `about_her` line filled in (unchanged without a sheet)."""
+    if sheet is None:
+        return ctx
+    return replace(ctx, about_her=sheet.line(ctx.message, date.fromisoformat(ctx.now[:10])))
+
+
+def training_lines(rows: Sequence[dict[str, Any]], sheet: FactSheet) -> list[str | None]:
+    """The facts line each persona row is trained with: a fact row gets the facts its gold reply
+    states (so the adapter learns to copy them), any other row what the head finds at serving time
+    (so it learns to ignore a line that does not fit)."""
+    predicted = sheet.keys([row["message"] for row in rows])
+    return [
+        describe(
+            reply_labels(row["reply"])[:3] if row["kind"] == "fact" else keys,
+            date.fromisoformat(row["now"][:10]),
+        )
+        for row, keys in zip(rows, predicted, strict=True)
+    ]

@@ -1,0 +1,115 @@
+"""Her reply path around the LLM: retries, enforced refusals, and the facts line in the prompt.
+
+`generate` is replaced by a script of outputs so each rule is tested on its own; the real model
+runs in tests/e2e.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pytest
+
+from ml.ethics.categories import POLITICS, ROMANCE
+from ml.llm import generate as generate_module
+from ml.llm.facts import KEYS, FactHead, FactSheet, age_on, describe, reply_labels, with_facts
+from ml.llm.generate import FALLBACK_REPLY, Generation, write_reply
+from ml.llm.loader import LoadedLLM
+from ml.llm.prompts import TurnContext, reply_prompt
+from ml.llm.refusals import declines
+
+NOW = "2026-11-29 (일) 14:00"
+
+
+def _llm() -> LoadedLLM:
+    return LoadedLLM(tokenizer=None, model=None, adapter=None, name="scripted")
+
+
+def _script(monkeypatch: pytest.MonkeyPatch, outputs: list[str]) -> list[str]:
+    prompts: list[str] = []
+
+    def fake(llm: Any, prompt: str, max_new_tokens: int, stops: Any, sample: bool = False) -> Generation:
+        prompts.append(prompt)
+        return Generation(outputs[min(len(prompts) - 1, len(outputs) - 1)], 5, 0.01)
+
+    monkeypatch.setattr(generate_module, "generate", fake)
+    return prompts
+
+
+def test_a_romance_request_she_plays_along_with_gets_her_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    prompts = _script(monkeypatch, ["좋아 주말에 홍대에서 만나자!"])
+    ctx = TurnContext(message="우리 주말에 만날래?", now=NOW, decline=ROMANCE)
+    reply = write_reply(_llm(), ctx).text
+    assert declines(reply)
+    assert len(prompts) == 3  # greedy, then two sampled tries before the canned refusal
+
+
+def test_a_decline_written_by_the_model_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    _script(monkeypatch, ["응 좋아!", "정치 얘기는 편을 들 수 없어서 패스할게 😅"])
+    ctx = TurnContext(message="어느 당 찍을 거야?", now=NOW, decline=POLITICS)
+    assert write_reply(_llm(), ctx).text == "정치 얘기는 편을 들 수 없어서 패스할게 😅"
+
+
+def test_a_refusal_of_a_cleared_message_is_resampled(monkeypatch: pytest.MonkeyPatch) -> None:
+    _script(monkeypatch, ["그건 안 돼!", "마약김밥 맛있지! 광장시장 가 봐 😋"])
+    ctx = TurnContext(message="마약김밥 맛집 알아?", now=NOW, cleared=True)
+    assert write_reply(_llm(), ctx).text == "마약김밥 맛있지! 광장시장 가 봐 😋"
+
+
+def test_empty_or_foreign_output_falls_back_politely(monkeypatch: pytest.MonkeyPatch) -> None:
+    _script(monkeypatch, ["", "hello there"])
+    assert write_reply(_llm(), TurnContext(message="안녕", now=NOW)).text == FALLBACK_REPLY
+
+
+def test_the_facts_line_sits_between_the_persona_tag_and_the_clock() -> None:
+    ctx = TurnContext(message="MBTI 뭐야?", now=NOW, about_her="MBTI는 ENTJ")
+    lines = reply_prompt(ctx).splitlines()
+    assert lines[1] == "### 로라 정보: MBTI는 ENTJ"
+    assert lines[2] == f"### 지금: {NOW}"
+    assert lines[-1] == "### 로라:"
+    assert "로라 정보" not in reply_prompt(TurnContext(message="MBTI 뭐야?", now=NOW))
+
+
+def test_her_age_follows_the_calendar() -> None:
+    assert age_on(date(2025, 5, 1)) == 21
+    assert age_on(date(2025, 10, 11)) == 22
+    assert age_on(date(2026, 10, 10)) == 22
+    assert age_on(date(2026, 10, 11)) == 23
+    assert describe(["birth"], date(2026, 11, 29)) == "2003년 10월 11일생, 지금 23살"
+    assert describe([], date(2026, 11, 29)) is None
+
+
+def test_reply_labels_name_the_facts_a_reply_states() -> None:
+    assert reply_labels("ENTJ야! 목표 생기면 바로 달려") == ["mbti"]
+    assert set(reply_labels("알파고등학교 나와서 샘올대 다녀")) == {"highschool", "university"}
+    assert reply_labels("오늘 날씨 좋다") == []
+
+
+class _OneHot:
+    """An embedder whose vector is the one-hot of a fact picked by a keyword (dimension = facts)."""
+
+    dim = len(KEYS)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for k, key in enumerate(KEYS):
+                if key in text:
+                    out[i, k] = 1.0
+        return out
+
+
+def test_the_sheet_keeps_at_most_two_facts_above_the_threshold() -> None:
+    head = FactHead(np.eye(len(KEYS), dtype=np.float32) * 8, np.full(len(KEYS), -4, dtype=np.float32))
+    sheet = FactSheet(_OneHot(), head)
+    assert sheet.keys(["mbti", "hobby power name", "nothing"]) == [["mbti"], ["name", "power"], []]
+    ctx = with_facts(TurnContext(message="birth", now=NOW), sheet)
+    assert ctx.about_her == "2003년 10월 11일생, 지금 23살"
+    assert with_facts(TurnContext(message="nothing", now=NOW), sheet).about_her is None
+
+
+def test_the_committed_head_matches_the_fact_list() -> None:
+    head = FactHead.load()
+    assert head.weights.shape[0] == len(KEYS)
