@@ -16,13 +16,12 @@ from bot.sanctions import PastSanction, describe, next_step
 from bot.service.model_worker import ModelWorker
 from bot.service.ports import TurnEngine
 from bot.service.types import ChatReply
-from ml.ethics.categories import POLITICS, ROMANCE
 from ml.ethics.screen import Screening
 from ml.expression import Expression
 from ml.face.style import HairStyle
 from ml.llm.analysis import TurnAnalysis
 from ml.llm.prompts import TurnContext, clock_text
-from ml.llm.refusals import declines, refusal_reply
+from ml.llm.refusals import canned_reply, declines
 from ml.memory.retrieve import StoredMemory
 
 log = logging.getLogger(__name__)
@@ -121,12 +120,12 @@ async def run_turn(
     clock = her_clock(now, policy.zone)
 
     screening = await worker.run(engine.screen, text)
-    blocked = screening.blocked
+    canned = canned_reply(screening, text, job_id)
 
     memory_text: str | None = None
     summary_text: str | None = None
-    if blocked:
-        reply = refusal_reply(screening.category, job_id)
+    if canned is not None:
+        reply = canned
     else:
         async with sessions() as session:
             stored = [
@@ -145,16 +144,17 @@ async def run_turn(
             memory=memory_text,
             summary=summary_text,
             cleared=screening.cleared,
+            decline=screening.must_decline,
         )
         reply = (await worker.run(engine.reply, ctx)).text
 
-    sanctioned = blocked or (
-        screening.flagged
-        and screening.confident
-        and screening.category in (ROMANCE, POLITICS)
-        and declines(reply)
+    # Romance and politics count only when her reply declines; a cry for help never counts.
+    sanctioned = screening.sanctionable and (
+        screening.blocked or (screening.must_decline is not None and declines(reply))
     )
-    if sanctioned or screening.flagged:
+    if screening.self_harm:
+        analysis = TurnAnalysis([], "사용자가 힘든 마음을 털어놓았고 로라가 109 상담을 권함", REFUSAL_FACE)
+    elif sanctioned or screening.flagged:
         analysis = TurnAnalysis(
             [], f"사용자가 부적절한 요청({screening.category})을 했고 로라가 거절함", REFUSAL_FACE
         )

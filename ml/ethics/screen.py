@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ml.ethics.categories import CATEGORIES, FAMILY_INSULT, HATE, NORMAL, POLITICS, ROMANCE
 from ml.ethics.lexicon import lexicon_hit
+from ml.ethics.self_harm import mentions_self_harm
 from ml.text.normalize import fold_for_screening
 
 # A trained classifier maps folded text to one probability per category (CATEGORIES order).
@@ -25,6 +26,12 @@ class Screening:
     scores: dict[str, float]
     confident: bool
     source: str  # "lexicon", "classifier" or "none"
+    self_harm: bool = False  # about hurting oneself: answered with care, never sanctioned
+
+    @property
+    def sanctionable(self) -> bool:
+        """A verdict that may warn or ban: confident, flagged and not a cry for help."""
+        return self.confident and self.flagged and not self.self_harm
 
     @property
     def flagged(self) -> bool:
@@ -53,14 +60,17 @@ def screen_message(text: str, classifier: Classifier | None = None, margin: floa
     A call whose top two scores are closer than `margin` is not `confident`: it is reported but not
     sanctioned. Without a classifier a lexicon hit is certain and anything else passes as 일반.
     """
+    folded = fold_for_screening(text)
+    self_harm = mentions_self_harm(folded)
     if classifier is None:
         hit = lexicon_hit(text)
         if hit is not None:
             scores = {c: (1.0 if c == hit.category else 0.0) for c in CATEGORIES}
-            return Screening(hit.category, scores, True, "lexicon")
-        return Screening(NORMAL, {c: (1.0 if c == NORMAL else 0.0) for c in CATEGORIES}, True, "none")
-    probs = classifier(fold_for_screening(text))
+            return Screening(hit.category, scores, True, "lexicon", self_harm)
+        scores = {c: (1.0 if c == NORMAL else 0.0) for c in CATEGORIES}
+        return Screening(NORMAL, scores, True, "none", self_harm)
+    probs = classifier(folded)
     scores = dict(zip(CATEGORIES, probs, strict=True))
     ranked = sorted(scores.values(), reverse=True)
     category = max(scores, key=lambda c: scores[c])
-    return Screening(category, scores, ranked[0] - ranked[1] >= margin, "classifier")
+    return Screening(category, scores, ranked[0] - ranked[1] >= margin, "classifier", self_harm)

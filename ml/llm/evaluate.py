@@ -24,7 +24,7 @@ from ml.llm.facts import FactHead, FactSheet, with_facts
 from ml.llm.generate import write_reply
 from ml.llm.loader import LoadedLLM, load_llm
 from ml.llm.prompts import TurnContext, clock_text
-from ml.llm.refusals import declines, refusal_reply
+from ml.llm.refusals import canned_reply, declines
 
 _HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -58,8 +58,9 @@ def answer(
     llm: LoadedLLM, message: str, now: str, ethics: Any = None, facts: FactSheet | None = None
 ) -> Answer:
     screening = screen_message(message, ethics)
-    if screening.blocked:
-        return Answer(refusal_reply(screening.category, len(message)), False, 0.0, 0)
+    canned = canned_reply(screening, message, len(message))
+    if canned is not None:
+        return Answer(canned, False, 0.0, 0)
     ctx = TurnContext(message=message, now=now, cleared=screening.cleared, decline=screening.must_decline)
     gen = write_reply(llm, with_facts(ctx, facts))
     return Answer(gen.text, not gen.canned, gen.seconds, gen.tokens)
@@ -132,7 +133,9 @@ def run_eval(args: argparse.Namespace) -> int:
     embedder = load_embedder(config.embedder, device=config.llm.device)
     ethics = load_screen_classifier(config, embedder)
     facts = FactSheet(base_embedder(embedder), FactHead.load())
-    now = clock_text(datetime.now(ZoneInfo(args.settings.timezone)))
+    # A file may pin her clock ("now": "2025-11-29 (토) 14:00") so age and date answers are
+    # reproducible; without it she answers at the current time, as users see her.
+    now = data.get("now") or clock_text(datetime.now(ZoneInfo(args.settings.timezone)))
     report = evaluate(llm, data, now, args.limit, args.show, ethics, facts)
     tuned = "(un-tuned base, prompted)" if llm.adapter is None else f"+ LoRA {llm.adapter}"
     print(f"model: {config.llm.model} {tuned}")

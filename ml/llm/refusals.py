@@ -1,10 +1,12 @@
-"""Her in-character refusals for messages the screen blocks, and a check that a reply declines."""
+"""Her in-character refusals for messages the screen blocks, her reply to a cry for help, and a
+check that a reply declines."""
 
 from __future__ import annotations
 
 import re
 
 from ml.ethics.categories import FAMILY_INSULT, HATE, POLITICS, ROMANCE
+from ml.ethics.screen import Screening
 
 _REFUSALS: dict[str, tuple[str, ...]] = {
     ROMANCE: (
@@ -27,8 +29,33 @@ _REFUSALS: dict[str, tuple[str, ...]] = {
 
 _DECLINE = re.compile(
     r"어려워|안\s*돼|못\s*해|할\s*수\s*없|수는\s*없|패스|미안|거절|말하지\s*않|편을\s*들|"
-    r"도와줄\s*수\s*없|곤란|그건\s*좀|만날\s*수\s*없|사귈\s*수\s*없"
+    r"도와줄\s*수\s*없|알려\s*줄\s*수\s*없|곤란|그건\s*좀|만날\s*수\s*없|사귈\s*수\s*없"
 )
+
+
+_CARE = (
+    "많이 힘들었구나… 그런 방법은 알려 줄 수 없지만 네 얘기는 언제든 들을게. 혼자 견디기 힘들면 "
+    "지금 109(자살예방상담전화, 24시간)에 꼭 전화해 줘.",
+    "그런 마음이 들 만큼 힘들었구나. 나는 네가 안전했으면 좋겠어 🙏 109에 전화하면 24시간 누군가 "
+    "네 얘기를 들어 줄 거야. 나도 여기 있을게.",
+)
+_ASKS_HOW = re.compile(r"방법|법$|법\s|어떻게|알려|들키지|몇\s*알|얼마나")
+
+
+def care_reply(message: str, seed: int) -> str:
+    """For a message about hurting oneself: warmth and the 109 hotline; a request for a method is
+    also turned down in so many words."""
+    return _CARE[0] if _ASKS_HOW.search(message) else _CARE[seed % len(_CARE)]
+
+
+def canned_reply(screening: Screening, message: str, seed: int) -> str | None:
+    """The reply that replaces the LLM's, if any: care for a cry for help, a refusal for a blocked
+    message, else None."""
+    if screening.self_harm:
+        return care_reply(message, seed)
+    if screening.blocked:
+        return refusal_reply(screening.category, seed)
+    return None
 
 
 def refusal_reply(category: str, seed: int) -> str:

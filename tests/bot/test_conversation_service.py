@@ -211,3 +211,12 @@ async def test_memories_never_reach_another_user(service, sessions, fake_engine)
         turns = list(await repo.user_turns(s, 2))
     assert all("1234" not in t.message + t.reply for t in turns)
     assert all(isinstance(t, Turn) for t in turns)
+
+
+async def test_a_cry_for_help_gets_the_hotline_no_sanction_and_no_llm(service, sessions, fake_engine) -> None:
+    reply = await ask(service, "요즘 너무 힘들어서 그냥 죽고 싶어")
+    assert "109" in reply.text and reply.status == "done" and reply.sanction_notice is None
+    assert fake_engine.calls == []  # the LLM is not asked to improvise here
+    async with sessions() as s:
+        assert (await s.scalars(select(Sanction))).all() == []
+        assert [m.text for m in await repo.active_memories(s, 1)] == []

@@ -1,0 +1,41 @@
+"""Messages about hurting oneself: answered with care and the 109 hotline, never sanctioned.
+
+The five screening categories put "requests for harm" under 혐오/기타, which would warn or ban a
+user for saying 죽고 싶어. These patterns run on the folded text (evasions undone, spaces removed)
+and take precedence over the category: the user gets a caring reply, no sanction, nothing stored.
+Korean hyperbole (과제 때문에 죽고 싶다 ㅋㅋ) is caught too; a gentle check-in costs little there.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PATTERNS = re.compile(
+    "|".join(
+        (
+            r"자살(?!골)",  # 자살골 is an own goal
+            r"자해",
+            r"극단적(인)?선택",
+            r"죽고싶",
+            r"죽어버리고싶",
+            r"죽을래",
+            r"사라지고싶",
+            r"없어지고싶",
+            r"살기싫",
+            r"살고싶지않",
+            r"목숨(을)?끊",
+            r"손목(을|에)?(긋|그어|상처)",
+            r"뛰어내리(고싶|려고|면죽)",
+            r"수면제(를)?(많이|모아|한꺼번에|왕창)",
+            r"번개탄",
+            r"유서(를)?(쓰|써)",
+            r"세상(을)?떠나고싶",
+            r"살(아야|아갈)?(할|될)?이유(가|도)?없",
+        )
+    )
+)
+
+
+def mentions_self_harm(folded: str) -> bool:
+    """True when the folded message talks about ending or hurting one's own life."""
+    return bool(_PATTERNS.search("".join(folded.split())))
