@@ -1,13 +1,18 @@
 """`ohlora train facts`: fit the fact-lookup head (ml/llm/facts.py) on the persona rows.
 
-Positives: a fact row's message, labelled with the facts its gold reply states. Negatives: every
-other row's message (chat, memory chat, refusals, look-alikes…), so ordinary talk adds no line.
-Split: the persona data's own fixed group split (dataset.is_validation). Seeded, a few seconds.
+Positives: a fact row's message, labelled with the facts its gold reply states, and the questions
+of `data/fact_questions.csv` (`text,fact`, about 70 phrasings per fact, `none` for hard negatives:
+other people's birthdays, 알파고 the Go AI, the real aurora…). Negatives: every other persona row
+(chat, memory chat, refusals, look-alikes…), so ordinary talk adds no line.
+Split: the persona data's own fixed group split (dataset.is_validation); 15 % of the questions by a
+hash of their text. Seeded, a few seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -17,15 +22,36 @@ import torch
 from tqdm import tqdm
 
 from ml.embedding import base_embedder, load_embedder
-from ml.llm.dataset import is_validation, load_rows
-from ml.llm.facts import HEAD_FILE, KEYS, FactHead, reply_labels
+from ml.llm.dataset import DATA_DIR, is_validation, load_rows
+from ml.llm.facts import HEAD_FILE, KEYS, FactHead, features, reply_labels
+
+QUESTIONS = DATA_DIR / "fact_questions.csv"
+
+
+def question_rows(path: Path = QUESTIONS) -> list[dict[str, Any]]:
+    """The labelled questions as rows shaped like persona rows (`facts` instead of a reply)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    unknown = {r["fact"] for r in rows} - set(KEYS) - {"none"}
+    if unknown:
+        raise ValueError(f"{path}: unknown facts {sorted(unknown)}")
+    return [
+        {"message": r["text"], "kind": "fact" if r["fact"] != "none" else "question", "facts": [r["fact"]]}
+        for r in rows
+    ]
+
+
+def _held_out(row: dict[str, Any]) -> bool:
+    if "group" in row:
+        return is_validation(row)
+    return hashlib.sha256(row["message"].encode()).digest()[0] < 256 * 15 // 100
 
 
 def _targets(rows: list[dict[str, Any]]) -> np.ndarray:
     y = np.zeros((len(rows), len(KEYS)), dtype=np.float32)
     for i, row in enumerate(rows):
         if row["kind"] == "fact":
-            for key in reply_labels(row["reply"]):
+            for key in row["facts"] if "facts" in row else reply_labels(row["reply"]):
                 y[i, KEYS.index(key)] = 1.0
     return y
 
@@ -63,16 +89,16 @@ def score(head: FactHead, x: np.ndarray, y: np.ndarray, is_fact: np.ndarray) -> 
 
 
 def run_train(args: argparse.Namespace) -> int:
-    seed, steps, decay = args.seed, 300, 1e-4
+    seed, steps, decay = args.seed, 400, 1e-5
     embedder = base_embedder(load_embedder(args.engine_config.embedder))
-    rows = load_rows()
+    rows = load_rows() + question_rows()
     split = {
-        "train": [r for r in rows if not is_validation(r)],
-        "validation": [r for r in rows if is_validation(r)],
+        "train": [r for r in rows if not _held_out(r)],
+        "validation": [r for r in rows if _held_out(r)],
     }
     data = {
         name: (
-            embedder.encode([r["message"] for r in part]),
+            features(embedder, [r["message"] for r in part]),
             _targets(part),
             np.array([r["kind"] == "fact" for r in part]),
         )

@@ -14,7 +14,7 @@ import pytest
 
 from ml.ethics.categories import POLITICS, ROMANCE
 from ml.llm import generate as generate_module
-from ml.llm.facts import KEYS, FactHead, FactSheet, age_on, describe, reply_labels, with_facts
+from ml.llm.facts import BUCKETS, KEYS, FactHead, FactSheet, age_on, describe, reply_labels, with_facts
 from ml.llm.generate import FALLBACK_REPLY, Generation, write_reply
 from ml.llm.loader import LoadedLLM
 from ml.llm.prompts import TurnContext, reply_prompt
@@ -102,7 +102,8 @@ class _OneHot:
 
 
 def test_the_sheet_keeps_at_most_two_facts_above_the_threshold() -> None:
-    head = FactHead(np.eye(len(KEYS), dtype=np.float32) * 8, np.full(len(KEYS), -4, dtype=np.float32))
+    weights = np.concatenate([np.eye(len(KEYS)) * 8, np.zeros((len(KEYS), BUCKETS))], axis=1)
+    head = FactHead(weights.astype(np.float32), np.full(len(KEYS), -4, dtype=np.float32))
     sheet = FactSheet(_OneHot(), head)
     assert sheet.keys(["mbti", "hobby power name", "nothing"]) == [["mbti"], ["name", "power"], []]
     ctx = with_facts(TurnContext(message="birth", now=NOW), sheet)
@@ -110,6 +111,6 @@ def test_the_sheet_keeps_at_most_two_facts_above_the_threshold() -> None:
     assert with_facts(TurnContext(message="nothing", now=NOW), sheet).about_her is None
 
 
-def test_the_committed_head_matches_the_fact_list() -> None:
+def test_the_committed_head_matches_the_fact_list_and_its_features() -> None:
     head = FactHead.load()
-    assert head.weights.shape[0] == len(KEYS)
+    assert head.weights.shape == (len(KEYS), 512 + BUCKETS)
