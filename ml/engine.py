@@ -23,6 +23,7 @@ from ml.llm.loader import LLMConfig, LoadedLLM, load_llm
 from ml.llm.prompts import TurnContext
 from ml.memory.dates import resolve_relative_dates
 from ml.memory.records import MemoryFact
+from ml.memory.rerank import Reranker, load_reranker
 from ml.memory.retrieve import Retrieval, StoredMemory, retrieve_memory, topic_changed
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class EngineConfig:
     face: FaceConfig | None = None  # None = the embedded default face
     ethics_model: Path | None = None  # trained classifier folder; None = the committed default
     # Both chosen on validation by `ohlora train memory`; see ml/memory/model/metrics.json.
-    memory_threshold: float = 0.185  # memory-sbert cosine a memory must reach to be offered
+    memory_threshold: float = 0.185  # cosine a memory must reach, for a model without rerank.json
     topic_threshold: float = 0.34  # P(topic change) at or above which the previous summary is dropped
     max_new_tokens: int = 48  # cap on her reply length in tokens
 
@@ -57,9 +58,10 @@ class Engine:
         face: FaceRenderer,
         classifier: Classifier | None = None,
         facts: FactSheet | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.config, self.llm, self.embedder, self.face = config, llm, embedder, face
-        self.classifier, self.facts = classifier, facts
+        self.classifier, self.facts, self.reranker = classifier, facts, reranker
 
     @classmethod
     def load(cls, config: EngineConfig) -> Engine:
@@ -74,7 +76,7 @@ class Engine:
         log.info("loading the LLM (%s)", config.llm.model)
         llm = load_llm(config.llm)
         facts = FactSheet(base_embedder(embedder), FactHead.load())
-        return cls(config, llm, embedder, face, classifier, facts)
+        return cls(config, llm, embedder, face, classifier, facts, load_reranker(config.embedder))
 
     # 1. ethics
     def screen(self, text: str) -> Screening:
@@ -85,6 +87,10 @@ class Engine:
         return [to_blob(v) for v in self.embedder.encode(list(texts))]
 
     def retrieve(self, query: str, memories: Sequence[StoredMemory], today: date) -> Retrieval:
+        if self.reranker is not None:  # its probability threshold was chosen with it
+            return retrieve_memory(
+                self.embedder, query, memories, today, self.reranker.threshold, self.reranker
+            )
         return retrieve_memory(self.embedder, query, memories, today, self.config.memory_threshold)
 
     def topic_changed(self, message: str, summary: str) -> bool:

@@ -56,9 +56,13 @@ class Split:
     test: frozenset[str]
 
 
-def load_pairs(path: Path = DATA_DIR / "pairs.jsonl") -> list[MemoryPair]:
-    with path.open(encoding="utf-8") as f:
-        return [MemoryPair(**json.loads(line)) for line in f if line.strip()]
+def load_pairs(data_dir: Path = DATA_DIR) -> list[MemoryPair]:
+    """Every `pairs*.jsonl` in `data_dir` (pairs.jsonl, then the themed files, in name order)."""
+    pairs: list[MemoryPair] = []
+    for path in sorted(data_dir.glob("pairs*.jsonl")):
+        with path.open(encoding="utf-8") as f:
+            pairs.extend(MemoryPair(**json.loads(line)) for line in f if line.strip())
+    return pairs
 
 
 def load_topic_pairs(path: Path = DATA_DIR / "topic_pairs.jsonl") -> list[TopicPair]:

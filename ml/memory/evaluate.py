@@ -21,6 +21,7 @@ import torch
 from ml.embedding import load_embedder
 from ml.engine import EngineConfig
 from ml.memory.metrics import answer_cases, retrieval_report
+from ml.memory.rerank import load_reranker
 
 
 def load_eval_file(path: Path) -> tuple[list[str], list[tuple[str, str | None]]]:
@@ -41,7 +42,12 @@ def run_eval(args: argparse.Namespace) -> int:
     settings = getattr(args, "settings", None)  # the CLI's Settings; absent when called directly
     defaults = EngineConfig()
     name = getattr(settings, "embedder", defaults.embedder)
-    default = getattr(settings, "memory_threshold", defaults.memory_threshold)
+    reranker = load_reranker(name)
+    default = (
+        reranker.threshold
+        if reranker is not None
+        else getattr(settings, "memory_threshold", defaults.memory_threshold)
+    )
     threshold = float(args.threshold) if getattr(args, "threshold", None) is not None else float(default)
     device = getattr(settings, "device", "cpu")
     try:
@@ -52,10 +58,13 @@ def run_eval(args: argparse.Namespace) -> int:
 
     embedder = load_embedder(name, device=device)
     embedder.encode(["warm-up"])  # first call pays one-off allocation; keep it out of the timings
-    outcomes, millis = answer_cases(embedder, [memories], [(q, e, 0) for q, e in cases], date.today())
+    outcomes, millis = answer_cases(
+        embedder, [memories], [(q, e, 0) for q, e in cases], date.today(), reranker
+    )
     report = retrieval_report(outcomes, threshold)
     expecting = sum(e is not None for _, e in cases)
-    print(f"embedder {name}, threshold {threshold:.3f}, {len(memories)} memories, {len(cases)} cases")
+    kind = "reranker probability" if reranker is not None else "cosine"
+    print(f"embedder {name}, {kind} threshold {threshold:.3f}, {len(memories)} memories, {len(cases)} cases")
     print(f"top-1 accuracy where a memory applies: {report['top1_accuracy']:.3f} ({expecting} cases)")
     print(
         f"abstention where none applies: precision {report['abstain_precision']:.3f}, "
@@ -73,6 +82,7 @@ def run_eval(args: argparse.Namespace) -> int:
         "rank1_no_threshold": round(report["rank1_no_threshold"], 4),
         "threshold": threshold,
         "embedder": name,
+        "reranker": reranker is not None,
         "median_ms": round(median, 3),
         "p95_ms": round(p95, 3),
     }

@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 
 from ml.embedding import SentenceEmbedder, to_blob
+from ml.memory.rerank import Reranker
 from ml.memory.retrieve import StoredMemory, retrieve_memory
 
 
@@ -28,11 +29,13 @@ def answer_cases(
     stores: Sequence[Sequence[str]],
     cases: Sequence[tuple[str, str | None, int]],
     today: date,
+    reranker: Reranker | None = None,
 ) -> tuple[list[Outcome], list[float]]:
     """Answer (query, expect, store) cases with `retrieve_memory`, as production does.
 
     Each store's memories are embedded once, as when they are stored; each query is then
-    retrieved with no threshold so one run serves every threshold. Returns the outcomes and
+    retrieved with no threshold so one run serves every threshold (a cosine, or the reranker's
+    probability when one is given). Returns the outcomes and
     the milliseconds each retrieval took (query embedding included).
     """
     stored = []
@@ -44,7 +47,7 @@ def answer_cases(
     outcomes, millis = [], []
     for query, expect, store in cases:
         start = time.perf_counter()
-        found = retrieve_memory(embedder, query, stored[store], today, threshold=float("-inf"))
+        found = retrieve_memory(embedder, query, stored[store], today, float("-inf"), reranker)
         millis.append((time.perf_counter() - start) * 1000)
         outcomes.append(Outcome(found.text, found.score, expect))
     return outcomes, millis

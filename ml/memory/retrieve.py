@@ -12,6 +12,7 @@ import numpy as np
 
 from ml.embedding import SentenceEmbedder, base_embedder, from_blobs
 from ml.memory.dates import is_past
+from ml.memory.rerank import Reranker
 from ml.memory.topic import TopicRule, topic_features
 
 
@@ -40,8 +41,13 @@ def retrieve_memory(
     memories: Sequence[StoredMemory],
     today: date,
     threshold: float,
+    reranker: Reranker | None = None,
 ) -> Retrieval:
-    """Best current memory by cosine similarity; memories about past days are not offered."""
+    """Best current memory; memories about past days are not offered.
+
+    Without a reranker the best cosine wins if it reaches `threshold`; with one, the reranker's
+    probability decides among the top cosines and `threshold` is a probability.
+    """
     current = [m for m in memories if not is_past(m.valid_on, today)]
     if not current or not query.strip():
         return Retrieval(None, None, 0.0)
@@ -50,6 +56,11 @@ def retrieve_memory(
     # einsum stays on this thread: a BLAS GEMV wakes its thread pool and took 8 ms for 1,000 rows
     # on a busy 2-core machine, against 0.07 ms here.
     scores = np.einsum("ij,j->i", matrix, query_vec)  # (N,)
+    if reranker is not None:
+        index, probability = reranker.pick(query, [m.text for m in current], scores, threshold)
+        if index is None:
+            return Retrieval(None, None, probability)
+        return Retrieval(current[index].id, current[index].text, probability)
     best = int(np.argmax(scores))
     score = float(scores[best])
     if score < threshold:

