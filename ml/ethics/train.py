@@ -37,7 +37,7 @@ from ml.ethics.classifier import (
     make_batch,
     save_classifier,
 )
-from ml.ethics.split import SEED, TEST_FRACTION, Row, load_dataset, split_rows
+from ml.ethics.split import SEED, TEST_FRACTION, Row, split_sources
 from ml.text.normalize import decompose_initials, fold_for_screening
 
 
@@ -153,7 +153,7 @@ def run_train(args: argparse.Namespace) -> int:
     torch.set_num_threads(1)  # polite on a shared 2-core machine; the head trains in a minute anyway
     out = Path(args.out) if args.out else DEFAULT_MODEL_DIR
     model_config, train_config = ClassifierConfig(), TrainConfig()
-    train_rows, test_rows = split_rows(load_dataset())
+    train_rows, test_rows = split_sources()
     write_rows(test_rows, TEST_CSV)
     print(f"train {len(train_rows)} rows, test {len(test_rows)} rows (test split written to {TEST_CSV})")
     embedder = embedder_for(model_config.embedder)

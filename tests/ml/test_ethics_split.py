@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-from ml.ethics.split import TEST_CSV, load_dataset, read_rows, split_rows
+from ml.ethics.split import (
+    EXTRA_SOURCES,
+    SOURCES,
+    TEST_CSV,
+    load_dataset,
+    read_rows,
+    split_rows,
+    split_sources,
+)
 
 
 def test_no_group_is_in_both_halves() -> None:
-    train, test = split_rows(load_dataset())
+    train, test = split_sources()
     assert {r.group for r in train}.isdisjoint({r.group for r in test})
+
+
+def test_group_ids_are_unique_across_files() -> None:
+    owners: dict[str, str] = {}
+    for path in (*SOURCES, *EXTRA_SOURCES):
+        for row in read_rows(path):
+            assert owners.setdefault(row.group, path.name) == path.name, row.group
+
+
+def test_adding_the_extra_files_left_the_first_test_split_as_it_was() -> None:
+    _, first = split_rows(load_dataset(SOURCES))
+    _, test = split_sources()
+    assert test[: len(first)] == first and len(test) > len(first)
 
 
 def test_split_is_about_a_fifth_and_covers_every_category() -> None:
@@ -26,5 +47,5 @@ def test_split_is_deterministic_and_seeded() -> None:
 
 
 def test_committed_test_csv_is_the_test_half() -> None:
-    _, test = split_rows(load_dataset())
+    _, test = split_sources()
     assert read_rows(TEST_CSV) == test
