@@ -42,7 +42,7 @@ class EngineConfig:
     face: FaceConfig | None = None  # None = the embedded default face
     ethics_model: Path | None = None  # trained classifier folder; None = the committed default
     # Both chosen on validation by `ohlora train memory`; see ml/memory/model/metrics.json.
-    memory_threshold: float = 0.185  # cosine a memory must reach, for a model without rerank.json
+    memory_threshold: float = 0.085  # cosine a memory must reach, for a model without rerank.json
     topic_threshold: float = 0.34  # P(topic change) at or above which the previous summary is dropped
     max_new_tokens: int = 48  # cap on her reply length in tokens
 
