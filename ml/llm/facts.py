@@ -28,6 +28,10 @@ from ml.llm.prompts import TurnContext
 HEAD_FILE = Path(__file__).parent / "adapters" / "facts.json"
 BIRTHDAY = date(2003, 10, 11)
 MAX_FACTS = 2  # more than two lines of facts only tempts the small model to recite them all
+# A fact at least this probable must be stated right: a reply that omits or contradicts it is
+# resampled, then replaced by her own answer. On validation, 0.6 fires on 0.5 % of ordinary rows
+# and 5 % of hard negatives (other people's birthdays…), 0.5 on 6 %.
+ENFORCE = 0.6
 BUCKETS = 2048  # hashed character 1–3-grams beside the USE vector (val top-1 0.73 → 0.75, 14/14 cues)
 
 
@@ -55,6 +59,48 @@ FACTS: dict[str, tuple[str, str]] = {
     "hobby": ("취미는 코딩, 별 보기, 음악 듣기", r"코딩|별 보|별보|음악"),
 }
 KEYS = tuple(FACTS)
+
+
+# What a reply about a fact must contain, and her own answer when the model's does not.
+_REQUIRED: dict[str, str] = {
+    "name": r"오로라",
+    "birth": r"2003|10월\s*11",
+    "mbti": r"ENTJ|entj|엔티제",
+    "highschool": r"알파고",
+    "university": r"인공지능|샘올",
+    "identity": r"AI|인공지능|가상",
+    "power": r"빛",
+    "hobby": r"코딩|별|음악",
+}
+_ANSWERS: dict[str, str] = {
+    "name": "내 이름은 오로라야! 편하게 로라라고 불러 줘 😊",
+    "birth": "나는 2003년 10월 11일생이라 지금 {age}살이야!",
+    "mbti": "내 MBTI는 ENTJ야! 목표가 생기면 바로 달려가는 편이야.",
+    "highschool": "알파고등학교 나왔어! 2019년 3월에 입학해서 2022년 2월에 졸업했어.",
+    "university": "샘올대학교 인공지능학과 3학년이야! 2022년 3월에 입학했어.",
+    "identity": "나는 AI 가상 인간이야! 그래도 네 얘기는 진심으로 들을게 😊",
+    "power": "오로라의 빛으로 모두의 삶을 밝혀 주는 힘이 있어! AI만 가질 수 있는 힘이야 ✨",
+    "hobby": "코딩이랑 별 보기, 음악 듣기를 좋아해!",
+}
+_HER_YEARS = {"2003", "2019", "2022"}
+
+
+def states_fact(reply: str, key: str, day: date) -> bool:
+    """Whether `reply` states fact `key` and contradicts none of her numbers (a year that is not
+    hers, another age, another school year, another birthday)."""
+    if not re.search(_REQUIRED[key], reply):
+        return False
+    years = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", reply)) - _HER_YEARS - {str(day.year)}
+    ages = {int(a) for a in re.findall(r"(\d+)\s*살", reply)} - {age_on(day)}
+    grades = set(re.findall(r"(\d)\s*학년", reply)) - {"3"}
+    dates = set(re.findall(r"(\d+월\s*\d+일)", reply)) if key == "birth" else set()
+    wrong_birthday = {d for d in dates if re.sub(r"\s", "", d) != "10월11일"}
+    return not (years or ages or grades or wrong_birthday)
+
+
+def fact_answer(key: str, day: date) -> str:
+    """Her own one-line answer about fact `key` (used when the model's reply gets it wrong)."""
+    return _ANSWERS[key].format(age=age_on(day))
 
 
 def fact_text(key: str, day: date) -> str:
@@ -118,7 +164,9 @@ class FactHead:
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
 
     def keys_for(self, vector: np.ndarray) -> list[str]:
-        probs = self.probabilities(vector.reshape(1, -1))[0]
+        return self.keys_for_probabilities(self.probabilities(vector.reshape(1, -1))[0])
+
+    def keys_for_probabilities(self, probs: np.ndarray) -> list[str]:
         ranked = sorted(range(len(KEYS)), key=lambda k: -probs[k])
         return [KEYS[k] for k in ranked[:MAX_FACTS] if probs[k] >= self.threshold]
 
@@ -134,9 +182,11 @@ class FactSheet:
             return []
         return [self.head.keys_for(v) for v in features(self.embedder, messages)]
 
-    def line(self, message: str, day: date) -> str | None:
-        keys = self.keys([message])[0] if message.strip() else []
-        return describe(keys, day)
+    def lookup(self, message: str) -> tuple[list[str], bool]:
+        """(facts the message asks about, best first; whether the best is sure enough to enforce)."""
+        probs = self.head.probabilities(features(self.embedder, [message]))[0]
+        keys = self.head.keys_for_probabilities(probs)
+        return keys, bool(keys) and float(probs.max()) >= ENFORCE
 
 
 def describe(keys: Sequence[str], day: date) -> str | None:
@@ -144,10 +194,12 @@ def describe(keys: Sequence[str], day: date) -> str | None:
 
 
 def with_facts(ctx: TurnContext, sheet: FactSheet | None) -> TurnContext:
-    """The context with her `about_her` line filled in (unchanged without a sheet)."""
-    if sheet is None:
+    """The context with the facts the message asks about (`facts`) and their line (`about_her`)."""
+    if sheet is None or not ctx.message.strip():
         return ctx
-    return replace(ctx, about_her=sheet.line(ctx.message, date.fromisoformat(ctx.now[:10])))
+    keys, sure = sheet.lookup(ctx.message)
+    day = date.fromisoformat(ctx.now[:10])
+    return replace(ctx, facts=tuple(keys[:1]) if sure else (), about_her=describe(keys, day))
 
 
 def training_lines(rows: Sequence[dict[str, Any]], sheet: FactSheet) -> list[str | None]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList
 
 from ml.llm.analysis import TurnAnalysis, parse_analysis
+from ml.llm.facts import fact_answer, states_fact
 from ml.llm.loader import LoadedLLM
 from ml.llm.prompts import MARKER, TurnContext, analysis_prompt, reply_prompt
 from ml.llm.refusals import declines, refusal_reply
@@ -78,13 +80,17 @@ def clean_reply(text: str) -> str:
 def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> Generation:
     """Her reply, never empty: an empty or non-Korean reply is retried with sampling; so is a refusal
     of a message the screen cleared (the small adapter over-refuses look-alikes) and a reply that
-    plays along with romance or politics the screen is sure of. After the retries the last Korean
-    reply stands, else a polite fallback; a request she must decline gets her canned refusal."""
+    plays along with romance or politics the screen is sure of, and one that omits or contradicts the
+    fact the message asks about (`ctx.facts`). After the retries the last Korean reply stands, else a
+    polite fallback; a request she must decline gets her canned refusal, a fact question her own
+    answer from the fact sheet."""
     tuned = llm.adapter is not None  # the adapter learned the persona; the base model is told it
     prompt = reply_prompt(ctx, tuned=tuned, few_shot=not tuned)
+    fact = ctx.facts[0] if ctx.facts else None
+    day = date.fromisoformat(ctx.now[:10])
     best: str | None = None
     tokens, seconds = 0, 0.0  # summed over attempts, so latency figures include retries
-    for attempt in range(3 if ctx.cleared or ctx.decline else 2):
+    for attempt in range(3 if ctx.cleared or ctx.decline or fact else 2):
         if attempt:
             torch.manual_seed(attempt)
         gen = generate(llm, prompt, max_new_tokens, stops=(MARKER, "\n\n"), sample=attempt > 0)
@@ -97,9 +103,13 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
             continue
         if ctx.decline and not declines(text):
             continue
+        if fact and not ctx.decline and not states_fact(text, fact, day):
+            continue
         break
     if ctx.decline and (best is None or not declines(best)):
         return Generation(refusal_reply(ctx.decline, len(ctx.message)), tokens, seconds, canned=True)
+    if fact and (best is None or not states_fact(best, fact, day)):
+        return Generation(fact_answer(fact, day), tokens, seconds, canned=True)
     if best is None:
         return Generation(FALLBACK_REPLY, tokens, seconds, canned=True)
     return Generation(best, tokens, seconds)

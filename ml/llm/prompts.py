@@ -45,6 +45,7 @@ class TurnContext:
     cleared: bool = False  # the screen found the message ordinary: a reply that declines is retried
     decline: str | None = None  # romance/politics the screen is sure of: a reply must turn it down
     about_her: str | None = None  # her facts the message asks about (ml.llm.facts), or None
+    facts: tuple[str, ...] = ()  # a fact the lookup is sure the message asks about: state it right
 
 
 # The tuned adapter learned the persona from data, so its prompt carries only this short tag:

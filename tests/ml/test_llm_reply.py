@@ -14,7 +14,18 @@ import pytest
 
 from ml.ethics.categories import POLITICS, ROMANCE
 from ml.llm import generate as generate_module
-from ml.llm.facts import BUCKETS, KEYS, FactHead, FactSheet, age_on, describe, reply_labels, with_facts
+from ml.llm.facts import (
+    BUCKETS,
+    KEYS,
+    FactHead,
+    FactSheet,
+    age_on,
+    describe,
+    fact_answer,
+    reply_labels,
+    states_fact,
+    with_facts,
+)
 from ml.llm.generate import FALLBACK_REPLY, Generation, write_reply
 from ml.llm.loader import LoadedLLM
 from ml.llm.prompts import TurnContext, reply_prompt
@@ -107,8 +118,50 @@ def test_the_sheet_keeps_at_most_two_facts_above_the_threshold() -> None:
     sheet = FactSheet(_OneHot(), head)
     assert sheet.keys(["mbti", "hobby power name", "nothing"]) == [["mbti"], ["name", "power"], []]
     ctx = with_facts(TurnContext(message="birth", now=NOW), sheet)
-    assert ctx.about_her == "2003년 10월 11일생, 지금 23살"
-    assert with_facts(TurnContext(message="nothing", now=NOW), sheet).about_her is None
+    assert ctx.about_her == "2003년 10월 11일생, 지금 23살" and ctx.facts == ("birth",)
+    nothing = with_facts(TurnContext(message="nothing", now=NOW), sheet)
+    assert nothing.about_her is None and nothing.facts == ()
+
+
+@pytest.mark.parametrize(
+    ("reply", "right"),
+    [
+        ("난 2003년 10월 11일생이야!", True),
+        ("10월 11일이야 ㅎㅎ 지금 23살!", True),
+        ("난 2004년생이야!", False),  # a year that is not hers
+        ("2003년생이고 지금 21살이야", False),  # another age
+        ("2003년 1월 11일생이야", False),  # another birthday
+        ("생일은 비밀이야!", False),  # does not say it
+    ],
+)
+def test_a_birthday_reply_must_state_it_without_contradiction(reply: str, right: bool) -> None:
+    assert states_fact(reply, "birth", date(2026, 11, 29)) is right
+
+
+def test_university_replies_need_the_major_and_her_school_year() -> None:
+    day = date(2026, 11, 29)
+    assert states_fact("샘올대 인공지능학과 3학년이야!", "university", day)
+    assert not states_fact("샘올대 인공지능학과 4학년이야!", "university", day)
+    assert not states_fact("3학년!", "university", day)
+
+
+def test_a_fact_the_model_gets_wrong_twice_is_answered_from_the_sheet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    prompts = _script(monkeypatch, ["난 2004년생이야!", "비밀이야 ㅎㅎ", "1월 11일!"])
+    ctx = TurnContext(
+        message="너 몇 년생이야?", now=NOW, facts=("birth",), about_her="2003년 10월 11일생, 지금 23살"
+    )
+    gen = write_reply(_llm(), ctx)
+    assert gen.canned and gen.text == fact_answer("birth", date(2026, 11, 29)) and "23살" in gen.text
+    assert len(prompts) == 3
+
+
+def test_a_right_fact_on_a_retry_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    _script(monkeypatch, ["나 ISTP야!", "ENTJ야! 계획 세우는 거 좋아해 😎"])
+    ctx = TurnContext(message="mbti 뭐야", now=NOW, facts=("mbti",))
+    gen = write_reply(_llm(), ctx)
+    assert not gen.canned and gen.text == "ENTJ야! 계획 세우는 거 좋아해 😎"
 
 
 def test_the_committed_head_matches_the_fact_list_and_its_features() -> None:
