@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ml.ethics.categories import CATEGORIES
+from ml.ethics.categories import CATEGORIES, NORMAL
 
 DATA_DIR = Path(__file__).parent / "data"
 SOURCES = (DATA_DIR / "benign.csv", DATA_DIR / "harmful.csv")
@@ -25,6 +25,9 @@ SOURCES = (DATA_DIR / "benign.csv", DATA_DIR / "harmful.csv")
 # crime asked casually, insults without swear words, and their look-alikes). Split on their own so
 # the first test split stays exactly what it was, and figures before and after compare.
 EXTRA_SOURCES = (DATA_DIR / "extra_romance.csv", DATA_DIR / "extra_harm.csv")
+# Questions users ask about her (ml/llm/data/fact_questions.csv, `text,fact`): all ordinary chat.
+# Without them "로라야 너 본명이 뭐였더라?" screened as a confession and "성격 유형 … 네 글자로" as abuse.
+QUESTIONS_ABOUT_HER = DATA_DIR.parent.parent / "llm" / "data" / "fact_questions.csv"
 TEST_CSV = DATA_DIR / "test.csv"
 SEED = 42
 TEST_FRACTION = 0.2
@@ -70,6 +73,13 @@ def load_dataset(paths: Iterable[Path] = SOURCES) -> list[Row]:
     return [row for path in paths for row in read_rows(path)]
 
 
+def questions_about_her(path: Path = QUESTIONS_ABOUT_HER) -> list[Row]:
+    """The fact questions as ordinary (일반) rows, one group each."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        texts = [record["text"] for record in csv.DictReader(handle)]
+    return [Row(text, NORMAL, "plain", f"fq{i:04d}") for i, text in enumerate(texts, start=1)]
+
+
 def split_rows(
     rows: Sequence[Row], seed: int = SEED, test_fraction: float = TEST_FRACTION
 ) -> tuple[list[Row], list[Row]]:
@@ -96,11 +106,9 @@ def split_rows(
 def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tuple[list[Row], list[Row]]:
     """(train, test) of all the data: the first sources split as before, the extra ones alike."""
     train, test = split_rows(load_dataset(SOURCES), seed, test_fraction)
-    extra = [p for p in EXTRA_SOURCES if p.is_file()]
-    if extra:
-        more_train, more_test = split_rows(load_dataset(extra), seed, test_fraction)
-        train, test = train + more_train, test + more_test
-    return train, test
+    extra = load_dataset(p for p in EXTRA_SOURCES if p.is_file()) + questions_about_her()
+    more_train, more_test = split_rows(extra, seed, test_fraction)
+    return train + more_train, test + more_test
 
 
 def write_rows(rows: Sequence[Row], path: Path) -> None:
