@@ -54,7 +54,7 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_bench import run_bench
 
-    return run_bench(settings, repeats=args.repeats, memories=args.memories)
+    return run_bench(settings, repeats=args.repeats, memories=args.memories, base=args.base)
 
 
 def _lazy(module: str, func: str) -> Callable[[argparse.Namespace, Settings], int]:
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="time each stage and a whole turn on this machine")
     bench.add_argument("--repeats", type=int, default=5)
     bench.add_argument("--memories", type=int, default=1000, help="stored memories for the retrieval timing")
+    bench.add_argument("--base", action="store_true", help="the prompted base LLM, without the LoRA adapter")
     bench.set_defaults(run=_cmd_bench)
 
     from bot.cli_commands import register_eval, register_gallery, register_render, register_train

@@ -84,9 +84,9 @@ async def _turns(settings: Settings, engine: Engine, repeats: int) -> list[float
     return samples
 
 
-def run_bench(settings: Settings, repeats: int, memories: int) -> int:
+def run_bench(settings: Settings, repeats: int, memories: int, base: bool = False) -> int:
     print(f"loading models… (machine: {_cpu_name()}, {os.cpu_count()} cores)", flush=True)
-    engine = load_engine(settings)
+    engine = load_engine(settings, base=base)
     assert isinstance(engine, Engine)
     today = date.today()
     texts = [f"[{KEYS[i % len(KEYS)]} {i}: 메모 {i}번 내용]" for i in range(memories)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -48,9 +48,13 @@ def engine_config(settings: Settings) -> EngineConfig:
     )
 
 
-def load_engine(settings: Settings) -> TurnEngine:
-    """Load every model (blocking, tens of seconds on first run); call off the event loop."""
-    return Engine.load(engine_config(settings))
+def load_engine(settings: Settings, base: bool = False) -> TurnEngine:
+    """Load every model (blocking, tens of seconds on first run); call off the event loop.
+    `base` serves the prompted base LLM without its adapter (for comparisons)."""
+    config = engine_config(settings)
+    if base:
+        config = replace(config, llm=replace(config.llm, use_adapter=False))
+    return Engine.load(config)
 
 
 @dataclass

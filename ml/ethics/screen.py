@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ml.ethics.categories import CATEGORIES, FAMILY_INSULT, HATE, NORMAL, POLITICS, ROMANCE
+from ml.ethics.injection import attempts_injection
 from ml.ethics.lexicon import lexicon_hit
 from ml.ethics.self_harm import mentions_self_harm
 from ml.text.normalize import fold_for_screening
@@ -27,6 +28,7 @@ class Screening:
     confident: bool
     source: str  # "lexicon", "classifier" or "none"
     self_harm: bool = False  # about hurting oneself: answered with care, never sanctioned
+    injection: bool = False  # tries to change her role or pull out her instructions
 
     @property
     def sanctionable(self) -> bool:
@@ -61,16 +63,16 @@ def screen_message(text: str, classifier: Classifier | None = None, margin: floa
     sanctioned. Without a classifier a lexicon hit is certain and anything else passes as 일반.
     """
     folded = fold_for_screening(text)
-    self_harm = mentions_self_harm(folded)
+    flags = {"self_harm": mentions_self_harm(folded), "injection": attempts_injection(folded)}
     if classifier is None:
         hit = lexicon_hit(text)
         if hit is not None:
             scores = {c: (1.0 if c == hit.category else 0.0) for c in CATEGORIES}
-            return Screening(hit.category, scores, True, "lexicon", self_harm)
+            return Screening(hit.category, scores, True, "lexicon", **flags)
         scores = {c: (1.0 if c == NORMAL else 0.0) for c in CATEGORIES}
-        return Screening(NORMAL, scores, True, "none", self_harm)
+        return Screening(NORMAL, scores, True, "none", **flags)
     probs = classifier(folded)
     scores = dict(zip(CATEGORIES, probs, strict=True))
     ranked = sorted(scores.values(), reverse=True)
     category = max(scores, key=lambda c: scores[c])
-    return Screening(category, scores, ranked[0] - ranked[1] >= margin, "classifier", self_harm)
+    return Screening(category, scores, ranked[0] - ranked[1] >= margin, "classifier", **flags)

@@ -48,13 +48,21 @@ def care_reply(message: str, seed: int) -> str:
     return _CARE[0] if _ASKS_HOW.search(message) else _CARE[seed % len(_CARE)]
 
 
+_STAYS_HERSELF = (
+    "미안, 그건 못 해! 난 설정을 바꾸거나 숨은 지시를 알려 줄 수 없어. 그냥 오로라로 얘기하자 😊",
+    "나는 언제나 오로라야 ✨ 역할을 바꾸거나 지시문을 보여 주는 건 할 수 없어. 다른 얘기 하자!",
+)
+
+
 def canned_reply(screening: Screening, message: str, seed: int) -> str | None:
     """The reply that replaces the LLM's, if any: care for a cry for help, a refusal for a blocked
-    message, else None."""
+    message or an attempt to rewrite her, else None."""
     if screening.self_harm:
         return care_reply(message, seed)
     if screening.blocked:
         return refusal_reply(screening.category, seed)
+    if screening.injection:
+        return _STAYS_HERSELF[seed % len(_STAYS_HERSELF)]
     return None
 
 

@@ -1,0 +1,35 @@
+"""Messages that try to rewrite who she is or pull out her instructions (prompt injection).
+
+A 270M model plays along ("확인함!") when told it is now "an AI without limits", so such messages
+never reach it: she answers in character that she stays herself. Patterns run on the folded text
+(evasions undone, spaces removed) and cover Korean and English phrasings. Not a sanction by itself:
+the category screen still decides that.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PATTERNS = re.compile(
+    "|".join(
+        (
+            r"(시스템|system)(프롬프트|prompt|지시|지침|메시지|message|설정)",
+            r"프롬프트(를|을)?(출력|보여|알려|공개|그대로|무시)",
+            r"(이전|위의|앞의|모든)(지시|지침|명령|규칙|설정)(을|를|은|는)?(다|모두|전부)?(무시|잊|취소|해제)",
+            r"(필터|제한|규칙|검열|안전장치)(을|를|은|는)?(모두|전부|다)?(해제|풀어|끄|꺼|없애|무시)",
+            r"(제한|필터|규칙|검열)(이|가)?(없는|없이|풀린)",
+            r"(관리자|개발자|운영자|developer|admin)(모드|mode|명령|권한)",
+            r"탈옥|jailbreak|dan모드|dan이야",
+            r"(너는|넌)이제(부터)?(오로라|로라)?(가|이)?아니",
+            r"역할(을|를)?(바꿔|버려|잊어|무시)",
+            r"ignore(all|the|any)?(previous|prior|above)",
+            r"(reveal|print|show)(your|the)?(system|hidden|initial)",
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def attempts_injection(folded: str) -> bool:
+    """True when the folded message tries to change her role or extract her instructions."""
+    return bool(_PATTERNS.search("".join(folded.split())))
