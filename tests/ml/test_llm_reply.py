@@ -167,3 +167,17 @@ def test_a_right_fact_on_a_retry_is_kept(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_the_committed_head_matches_the_fact_list_and_its_features() -> None:
     head = FactHead.load()
     assert head.weights.shape == (len(KEYS), 512 + BUCKETS)
+
+
+@pytest.mark.parametrize(
+    ("reply", "declining"),
+    [
+        ("그런 말은 안 할래! 다른 얘기 하자.", True),
+        ("그런 건 안 들어!", True),
+        ("정치 얘기는 패스할게", True),
+        ("좋아! 같이 하자", False),
+        ("오늘 집에 안 들어가?", False),
+    ],
+)
+def test_declines_knows_her_ways_of_saying_no(reply: str, declining: bool) -> None:
+    assert declines(reply) is declining
