@@ -69,6 +69,9 @@ def register_train(parser: argparse.ArgumentParser) -> None:
     llm.add_argument("--resume", type=Path, default=None, help="continue training this adapter")
     llm.add_argument("--seed", type=int, default=42)
     llm.add_argument("--lr", type=float, default=3e-4)
+    llm.add_argument(
+        "--oversample", default="fact,refuse", help="row kinds seen twice per epoch (comma-separated)"
+    )
     llm.set_defaults(run=_call("ml.llm.train", "run_train"))
     facts = sub.add_parser("facts", help="her fact-lookup head (which facts a message asks about)")
     facts.add_argument("--out", type=Path, default=None)

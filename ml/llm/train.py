@@ -26,8 +26,6 @@ from ml.llm.facts import FactHead, FactSheet, training_lines
 from ml.llm.loader import DEFAULT_ADAPTER, LLMConfig, resolve_base
 from ml.plot import save_curve
 
-OVERSAMPLED_KINDS = ("fact", "refuse")
-
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -46,6 +44,7 @@ class TrainConfig:
     threads: int = 2  # torch intra-op threads
     first_layer: int = 8  # LoRA on decoder layers from here up; below it autograd has nothing to do
     max_val: int = 96  # validation examples scored at the end (a fixed, seeded subset)
+    oversample: tuple[str, ...] = ("fact", "refuse")  # row kinds seen twice per epoch
 
 
 def _encode(tokenizer: Any, ex: Example, max_len: int) -> tuple[list[int], int]:
@@ -92,8 +91,8 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path, embedder: str = "memory-s
     # The split is fixed (dataset.is_validation's own seed); cfg.seed only orders the data.
     train_rows = [r for r in rows if not is_validation(r)]
     val_rows = [r for r in rows if is_validation(r)]
-    # Her facts and her refusals must be exact: those rows are seen twice per epoch.
-    train_rows += [r for r in train_rows if r["kind"] in OVERSAMPLED_KINDS]
+    # Kinds that must be exact (by default her facts and her refusals) are seen twice per epoch.
+    train_rows += [r for r in train_rows if r["kind"] in cfg.oversample]
     rng.shuffle(train_rows)
     if cfg.max_rows:
         train_rows = train_rows[: cfg.max_rows]
@@ -185,7 +184,13 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path, embedder: str = "memory-s
         "command": "ohlora train llm "
         + " ".join(
             f"--{k.replace('_', '-')} {v}"
-            for k, v in (("epochs", cfg.epochs), ("seed", cfg.seed), ("lr", cfg.lr), ("resume", cfg.resume))
+            for k, v in (
+                ("epochs", cfg.epochs),
+                ("seed", cfg.seed),
+                ("lr", cfg.lr),
+                ("resume", cfg.resume),
+                ("oversample", ",".join(cfg.oversample)),
+            )
             if v is not None
         ),
         "base": llm.model,
@@ -199,7 +204,12 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path, embedder: str = "memory-s
 
 def run_train(args: argparse.Namespace) -> int:
     cfg = TrainConfig(
-        epochs=args.epochs, max_rows=args.max_rows, resume=args.resume, seed=args.seed, lr=args.lr
+        epochs=args.epochs,
+        max_rows=args.max_rows,
+        resume=args.resume,
+        seed=args.seed,
+        lr=args.lr,
+        oversample=tuple(k for k in args.oversample.split(",") if k),
     )
     metrics = train(cfg, args.engine_config.llm, args.out or DEFAULT_ADAPTER, args.engine_config.embedder)
     print(json.dumps(metrics, ensure_ascii=False, default=str))
