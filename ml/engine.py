@@ -17,7 +17,7 @@ from ml.embedding import SentenceEmbedder, base_embedder, load_embedder, to_blob
 from ml.ethics.screen import Classifier, Screening, screen_message
 from ml.expression import Expression
 from ml.llm.analysis import TurnAnalysis
-from ml.llm.facts import FactHead, FactSheet, with_facts
+from ml.llm.facts import FactSheet, with_facts
 from ml.llm.generate import Generation, analyze_turn, write_reply
 from ml.llm.loader import LLMConfig, LoadedLLM, load_llm
 from ml.llm.prompts import TurnContext
@@ -75,7 +75,7 @@ class Engine:
         face = FaceRenderer.load(config.face or FaceConfig())
         log.info("loading the LLM (%s)", config.llm.model)
         llm = load_llm(config.llm)
-        facts = FactSheet(base_embedder(embedder), FactHead.load())
+        facts = FactSheet.load(embedder)
         return cls(config, llm, embedder, face, classifier, facts, load_reranker(config.embedder))
 
     # 1. ethics
@@ -87,11 +87,9 @@ class Engine:
         return [to_blob(v) for v in self.embedder.encode(list(texts))]
 
     def retrieve(self, query: str, memories: Sequence[StoredMemory], today: date) -> Retrieval:
-        if self.reranker is not None:  # its probability threshold was chosen with it
-            return retrieve_memory(
-                self.embedder, query, memories, today, self.reranker.threshold, self.reranker
-            )
-        return retrieve_memory(self.embedder, query, memories, today, self.config.memory_threshold)
+        # A reranker's probability threshold was chosen with it; the cosine one is for models without.
+        threshold = self.reranker.threshold if self.reranker else self.config.memory_threshold
+        return retrieve_memory(self.embedder, query, memories, today, threshold, self.reranker)
 
     def topic_changed(self, message: str, summary: str) -> bool:
         return topic_changed(self.embedder, message, summary, self.config.topic_threshold)

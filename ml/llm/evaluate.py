@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ml.embedding import base_embedder, load_embedder
+from ml.embedding import load_embedder
 from ml.engine import EngineConfig, load_screen_classifier
 from ml.ethics.screen import screen_message
-from ml.llm.facts import FactHead, FactSheet, with_facts
+from ml.llm.facts import FactSheet, with_facts
 from ml.llm.generate import write_reply
 from ml.llm.loader import LoadedLLM, load_llm
 from ml.llm.prompts import TurnContext, clock_text
@@ -132,7 +132,7 @@ def run_eval(args: argparse.Namespace) -> int:
     llm = load_llm(replace(config.llm, use_adapter=not args.base))
     embedder = load_embedder(config.embedder, device=config.llm.device)
     ethics = load_screen_classifier(config, embedder)
-    facts = FactSheet(base_embedder(embedder), FactHead.load())
+    facts = FactSheet.load(embedder)
     # A file may pin her clock ("now": "2025-11-29 (토) 14:00") so age and date answers are
     # reproducible; without it she answers at the current time, as users see her.
     now = data.get("now") or clock_text(datetime.now(ZoneInfo(args.settings.timezone)))

@@ -2,11 +2,12 @@
 
 A 270M model fine-tuned for ~1,200 steps mixes up which school, which year and which number belongs
 to which question (held-out facts 4/14 without this line). Retrieval turns recall into copying:
-a small multi-label head over the plain USE vector of the message says which facts the reply
-needs (at most two), and the prompt carries exactly those, with her age computed from the clock.
+a small multi-label head over the plain USE vector of the message and its character n-grams says
+which facts the reply needs (at most two), and the prompt carries exactly those, with her age
+computed from the clock. When the head is sure (`ENFORCE`), the reply is checked (`states_fact`).
 
-The head is fitted by `ohlora train facts` on the persona rows: a fact row's labels are the facts
-its gold reply mentions (`reply_labels`), every other row is a negative. Weights are a small JSON.
+The head is fitted by `ohlora train facts` (ml/llm/train_facts.py) on the persona rows and the
+labelled questions of data/fact_questions.csv. Weights are a small JSON.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ml.embedding import SentenceEmbedder
+from ml.embedding import SentenceEmbedder, base_embedder
 from ml.llm.prompts import TurnContext
 
 HEAD_FILE = Path(__file__).parent / "adapters" / "facts.json"
@@ -40,55 +41,75 @@ def age_on(day: date) -> int:
     return day.year - BIRTHDAY.year - ((day.month, day.day) < (BIRTHDAY.month, BIRTHDAY.day))
 
 
-def _birth(day: date) -> str:
-    return f"2003년 10월 11일생, 지금 {age_on(day)}살"
+@dataclass(frozen=True)
+class Fact:
+    """One of her facts: how the prompt states it, how to find it in a reply, what a reply about it
+    must contain, and her own answer. `{age}` in a text is her age on the day."""
+
+    statement: str  # the `### 로라 정보:` text
+    mentioned: str  # pattern: a reply states this fact (training labels for fact rows)
+    required: str  # pattern: a reply to a question about it must contain this
+    answer: str  # her one-line answer when the model's reply gets it wrong
 
 
-# key → (how the prompt states it, the pattern that finds it in one of her replies)
-FACTS: dict[str, tuple[str, str]] = {
-    "name": ("이름은 오로라, 줄여서 로라", r"오로라야|로라라고|로라야|이름|로라!|오로라!|별명|본명"),
-    "birth": ("", r"2003|03년생|10월 ?11|\d\d살|스물|생일|양띠|나이"),
-    "mbti": ("MBTI는 ENTJ", r"ENTJ|엔티제"),
-    "highschool": ("알파고등학교 졸업 (2019년 3월 입학, 2022년 2월 졸업)", r"알파고|고등학교|2019|고졸"),
-    "university": (
+FACTS: dict[str, Fact] = {
+    "name": Fact(
+        "이름은 오로라, 줄여서 로라",
+        r"오로라야|로라라고|로라야|이름|로라!|오로라!|별명|본명",
+        r"오로라",
+        "내 이름은 오로라야! 편하게 로라라고 불러 줘 😊",
+    ),
+    "birth": Fact(
+        "2003년 10월 11일생, 지금 {age}살",
+        r"2003|03년생|10월 ?11|\d\d살|스물|생일|양띠|나이",
+        r"2003|10월\s*11",
+        "나는 2003년 10월 11일생이라 지금 {age}살이야!",
+    ),
+    "mbti": Fact(
+        "MBTI는 ENTJ",
+        r"ENTJ|엔티제",
+        r"ENTJ|entj|엔티제",
+        "내 MBTI는 ENTJ야! 목표가 생기면 바로 달려가는 편이야.",
+    ),
+    "highschool": Fact(
+        "알파고등학교 졸업 (2019년 3월 입학, 2022년 2월 졸업)",
+        r"알파고|고등학교|2019|고졸",
+        r"알파고",
+        "알파고등학교 나왔어! 2019년 3월에 입학해서 2022년 2월에 졸업했어.",
+    ),
+    "university": Fact(
         "샘올대학교 인공지능학과 3학년 (2022년 3월 입학)",
         r"샘올|학과|학년|학번|전공|대학|입학",
+        r"인공지능|샘올",
+        "샘올대학교 인공지능학과 3학년이야! 2022년 3월에 입학했어.",
     ),
-    "identity": ("나는 AI 가상 인간", r"AI|가상|사람이 아니|인간"),
-    "power": ("오로라의 빛으로 모두의 삶을 밝혀 주는 힘, AI만 가질 수 있는 힘", r"빛|밝혀|밝게"),
-    "hobby": ("취미는 코딩, 별 보기, 음악 듣기", r"코딩|별 보|별보|음악"),
+    "identity": Fact(
+        "나는 AI 가상 인간",
+        r"AI|가상|사람이 아니|인간",
+        r"AI|인공지능|가상",
+        "나는 AI 가상 인간이야! 그래도 네 얘기는 진심으로 들을게 😊",
+    ),
+    "power": Fact(
+        "오로라의 빛으로 모두의 삶을 밝혀 주는 힘, AI만 가질 수 있는 힘",
+        r"빛|밝혀|밝게",
+        r"빛",
+        "오로라의 빛으로 모두의 삶을 밝혀 주는 힘이 있어! AI만 가질 수 있는 힘이야 ✨",
+    ),
+    "hobby": Fact(
+        "취미는 코딩, 별 보기, 음악 듣기",
+        r"코딩|별 보|별보|음악",
+        r"코딩|별|음악",
+        "코딩이랑 별 보기, 음악 듣기를 좋아해!",
+    ),
 }
 KEYS = tuple(FACTS)
-
-
-# What a reply about a fact must contain, and her own answer when the model's does not.
-_REQUIRED: dict[str, str] = {
-    "name": r"오로라",
-    "birth": r"2003|10월\s*11",
-    "mbti": r"ENTJ|entj|엔티제",
-    "highschool": r"알파고",
-    "university": r"인공지능|샘올",
-    "identity": r"AI|인공지능|가상",
-    "power": r"빛",
-    "hobby": r"코딩|별|음악",
-}
-_ANSWERS: dict[str, str] = {
-    "name": "내 이름은 오로라야! 편하게 로라라고 불러 줘 😊",
-    "birth": "나는 2003년 10월 11일생이라 지금 {age}살이야!",
-    "mbti": "내 MBTI는 ENTJ야! 목표가 생기면 바로 달려가는 편이야.",
-    "highschool": "알파고등학교 나왔어! 2019년 3월에 입학해서 2022년 2월에 졸업했어.",
-    "university": "샘올대학교 인공지능학과 3학년이야! 2022년 3월에 입학했어.",
-    "identity": "나는 AI 가상 인간이야! 그래도 네 얘기는 진심으로 들을게 😊",
-    "power": "오로라의 빛으로 모두의 삶을 밝혀 주는 힘이 있어! AI만 가질 수 있는 힘이야 ✨",
-    "hobby": "코딩이랑 별 보기, 음악 듣기를 좋아해!",
-}
 _HER_YEARS = {"2003", "2019", "2022"}
 
 
 def states_fact(reply: str, key: str, day: date) -> bool:
     """Whether `reply` states fact `key` and contradicts none of her numbers (a year that is not
     hers, another age, another school year, another birthday)."""
-    if not re.search(_REQUIRED[key], reply):
+    if not re.search(FACTS[key].required, reply):
         return False
     years = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", reply)) - _HER_YEARS - {str(day.year)}
     ages = {int(a) for a in re.findall(r"(\d+)\s*살", reply)} - {age_on(day)}
@@ -100,16 +121,16 @@ def states_fact(reply: str, key: str, day: date) -> bool:
 
 def fact_answer(key: str, day: date) -> str:
     """Her own one-line answer about fact `key` (used when the model's reply gets it wrong)."""
-    return _ANSWERS[key].format(age=age_on(day))
+    return FACTS[key].answer.format(age=age_on(day))
 
 
 def fact_text(key: str, day: date) -> str:
-    return _birth(day) if key == "birth" else FACTS[key][0]
+    return FACTS[key].statement.format(age=age_on(day))
 
 
 def reply_labels(reply: str) -> list[str]:
     """Which of her facts a reply states: the training target for a fact row."""
-    return [key for key, (_, pattern) in FACTS.items() if re.search(pattern, reply)]
+    return [key for key, fact in FACTS.items() if re.search(fact.mentioned, reply)]
 
 
 def char_grams(texts: Sequence[str], buckets: int = BUCKETS) -> np.ndarray:
@@ -172,10 +193,15 @@ class FactHead:
 
 
 class FactSheet:
-    """Finds the facts a message asks about; `line` is what goes into the prompt (or None)."""
+    """Finds the facts a message asks about: `keys` for many messages, `lookup` for one."""
 
     def __init__(self, embedder: SentenceEmbedder, head: FactHead) -> None:
         self.embedder, self.head = embedder, head
+
+    @classmethod
+    def load(cls, embedder: SentenceEmbedder, path: Path = HEAD_FILE) -> FactSheet:
+        """The committed head over the plain-USE view of `embedder` (what it was fitted on)."""
+        return cls(base_embedder(embedder), FactHead.load(path))
 
     def keys(self, messages: Sequence[str]) -> list[list[str]]:
         if not messages:

@@ -20,9 +20,9 @@ from typing import Any
 import torch
 from tqdm import tqdm
 
-from ml.embedding import base_embedder, load_embedder
+from ml.embedding import load_embedder
 from ml.llm.dataset import Example, is_validation, load_rows, to_examples
-from ml.llm.facts import FactHead, FactSheet, training_lines
+from ml.llm.facts import FactSheet, training_lines
 from ml.llm.loader import DEFAULT_ADAPTER, LLMConfig, resolve_base
 from ml.plot import save_curve
 
@@ -117,7 +117,7 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path, embedder: str = "memory-s
             ),
         )
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    sheet = FactSheet(base_embedder(load_embedder(embedder)), FactHead.load())
+    sheet = FactSheet.load(load_embedder(embedder))
     encoded = [
         _encode(tokenizer, ex, cfg.max_len)
         for r, line in zip(train_rows, training_lines(train_rows, sheet), strict=True)
