@@ -41,6 +41,7 @@ from ml.memory.use_torch import UseBackbone, UseTop
 
 MODEL_DIR = Path(__file__).with_name("model")  # the committed fine-tuned model
 EMBEDDER_NAME = "memory-sbert"  # what `load_embedder` and the EMBEDDER setting call it
+_OUR_MODULES = (f"{__name__}.", "ml.memory.e5_sbert.")  # module types a memory folder may name
 
 
 class UsePooledInput(InputModule):
@@ -144,11 +145,16 @@ class MemoryEmbedder:
     (the ethics head, the topic-change rule).
     """
 
-    dim = 512
-
     def __init__(self, model: SentenceTransformer) -> None:
+        from ml.embedding import USEEmbedder
+
         self.model = model
-        self.base = PlainUse(memory_sbert_parts(model)[0].use)
+        self.dim = int(model.get_embedding_dimension() or 0)
+        first = model[0]
+        # The USE model's frozen backbone gives plain USE for free; the e5 model needs its own.
+        self.base: PlainUse | USEEmbedder = (
+            PlainUse(first.use) if isinstance(first, UsePooledInput) else USEEmbedder(threads=1)
+        )
 
     @classmethod
     def load(cls, path: Path = MODEL_DIR, device: str = "cpu") -> MemoryEmbedder:
@@ -156,6 +162,9 @@ class MemoryEmbedder:
         # trust_remote_code only lets sentence-transformers import the classes above, which
         # `_check_module_types` has restricted to this module and the library itself.
         model = SentenceTransformer(str(path), device=device, local_files_only=True, trust_remote_code=True)
+        serve = getattr(model[0], "for_serving", None)  # the e5 model: merge LoRA, quantise
+        if serve is not None:
+            serve()
         return cls(model)
 
     @torch.inference_mode()
@@ -165,7 +174,7 @@ class MemoryEmbedder:
         self.model.eval()
         # The model's own modules without `SentenceTransformer.encode`'s batching overhead (≈2 ms a call).
         features = self.model.preprocess(list(texts))
-        vectors = self.model(features)["sentence_embedding"]  # (N, 512)
+        vectors = self.model(features)["sentence_embedding"]  # (N, dim)
         return vectors.cpu().numpy().astype(np.float32)
 
 
@@ -175,7 +184,7 @@ def is_memory_sbert(path: Path) -> bool:
     if not listing.is_file():
         return False
     return any(
-        str(e.get("type", "")).startswith(f"{__name__}.") for e in json.loads(listing.read_text("utf-8"))
+        str(e.get("type", "")).startswith(_OUR_MODULES) for e in json.loads(listing.read_text("utf-8"))
     )
 
 
@@ -184,7 +193,7 @@ def _check_module_types(path: Path) -> None:
     listing = path / "modules.json"
     if not listing.exists():
         raise FileNotFoundError(f"memory model folder not found: {path}")
-    allowed = (f"{__name__}.", "sentence_transformers.")
+    allowed = (*_OUR_MODULES, "sentence_transformers.")
     for entry in json.loads(listing.read_text(encoding="utf-8")):
         if not str(entry.get("type", "")).startswith(allowed):
             raise ValueError(f"{listing}: module type {entry.get('type')!r} is not a memory-model class")

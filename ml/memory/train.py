@@ -20,6 +20,7 @@ import json
 import random
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -40,6 +41,7 @@ from ml.memory.dataset import (
     load_topic_pairs,
     split_groups,
 )
+from ml.memory.e5_sbert import E5LoraInput, build_e5_sbert
 from ml.memory.metrics import Outcome, answer_cases, choose_threshold, pair_metrics, retrieval_report
 from ml.memory.rerank import FEATURES as RERANK_FEATURES
 from ml.memory.rerank import RERANK_FILE, Reranker, candidate_features, fit_reranker
@@ -54,8 +56,10 @@ TODAY = date(2025, 6, 2)  # a fixed clock: stored test memories carry no date, s
 class TrainConfig:
     """Everything that decides the result, recorded in metrics.json."""
 
+    encoder: str = "e5"  # 'e5' (multilingual-e5-small + LoRA) or 'use' (USE's feed-forward top)
     seed: int = 13  # split, sampling and initialisation
     epochs: int = 6  # passes over the training pairs; the best on validation is kept
+    lora_rank: int = 16  # e5 only: LoRA rank on every linear layer (alpha = 2 x rank)
     batch_size: int = 32  # queries per step
     extra_memories: int = 64  # random other training memories added to each step's softmax
     lr: float = 3e-4  # AdamW learning rate for the USE top
@@ -67,7 +71,14 @@ class TrainConfig:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    config = TrainConfig()
+    encoder = getattr(args, "encoder", None) or "e5"
+    config = TrainConfig(
+        encoder=encoder,
+        epochs=getattr(args, "epochs", None) or 6,
+        lr=3e-4,
+        extra_memories=64 if encoder == "use" else 48,
+        threads=getattr(args, "threads", None) or (2 if encoder == "e5" else 1),
+    )
     out = Path(args.out) if getattr(args, "out", None) else MODEL_DIR
     random.seed(config.seed)
     np.random.seed(config.seed)
@@ -84,16 +95,21 @@ def run_train(args: argparse.Namespace) -> int:
         f"{len(split.test)}; validation {len(val[0])} stores, {len(val[1])} cases"
     )
 
-    model = build_memory_sbert()
+    if config.encoder == "e5":
+        model = build_e5_sbert(config.lora_rank, 2 * config.lora_rank)
+        tuning = _e5_tuning(model)
+    else:
+        model = build_memory_sbert()
+        tuning = _use_tuning(model, pairs)
     embedder = MemoryEmbedder(model)
     plain = embedder.base
     baseline = _evaluate(plain, pairs, split, val, test)
     print(f"plain USE  validation {_line(baseline['validation'])}")
 
-    best_top, best_epoch = _fine_tune(model, embedder, pairs, split, val, config)
-    memory_sbert_parts(model)[1].top.load_state_dict(best_top)
+    best_state, best_epoch = _fine_tune(model, tuning, embedder, pairs, split, val, config)
+    tuning.restore(best_state)
     tuned = _evaluate(embedder, pairs, split, val, test)
-    print(f"memory-sbert (epoch {best_epoch}) validation {_line(tuned['validation'])}")
+    print(f"memory-sbert ({config.encoder}, epoch {best_epoch}) validation {_line(tuned['validation'])}")
     print(f"memory-sbert test {_line(tuned['test'])}")
     default = "memory-sbert" if _key(tuned["validation"]) >= _key(baseline["validation"]) else "usem3"
     reranker, rerank = _fit_rerank(embedder, val, test, config.seed)
@@ -140,43 +156,76 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+@dataclass
+class Tuning:
+    """What the training loop needs from either memory model: trainable texts -> unit vectors."""
+
+    encode: Callable[[list[str]], torch.Tensor]  # (N, dim), differentiable
+    parameters: list[torch.nn.Parameter]
+    snapshot: Callable[[], dict[str, torch.Tensor]]
+    restore: Callable[[dict[str, torch.Tensor]], None]
+
+
+def _use_tuning(model: SentenceTransformer, pairs: list[MemoryPair]) -> Tuning:
+    """Fine-tune USE's top: the frozen pooled vectors are computed once for every text."""
+    source, layers = memory_sbert_parts(model)
+    top = layers.top
+    texts = sorted({p.query for p in pairs} | {p.memory for p in pairs})
+    pooled = {t: v for t, v in zip(texts, _pool(source.use, texts), strict=True)}  # text -> (512,)
+    return Tuning(
+        encode=lambda batch: top(torch.stack([pooled[t] for t in batch])),
+        parameters=list(top.parameters()),
+        snapshot=lambda: copy.deepcopy(top.state_dict()),
+        restore=top.load_state_dict,
+    )
+
+
+def _e5_tuning(model: SentenceTransformer) -> Tuning:
+    """Fine-tune e5 through its LoRA adapter; every batch runs the whole model."""
+    source = model[0]
+    assert isinstance(source, E5LoraInput)
+    return Tuning(
+        encode=lambda batch: model(model.preprocess(batch))["sentence_embedding"],
+        parameters=[p for p in model.parameters() if p.requires_grad],
+        snapshot=source.lora_state,
+        restore=source.load_lora_state,
+    )
+
+
 def _fine_tune(
     model: SentenceTransformer,
+    tuning: Tuning,
     embedder: MemoryEmbedder,
     pairs: list[MemoryPair],
     split: Split,
     val: tuple[list[list[str]], list],
     config: TrainConfig,
 ) -> tuple[dict[str, torch.Tensor], int]:
-    """Train the top with the abstain-softmax objective; return the best validation state."""
-    source, layers = memory_sbert_parts(model)
-    top, backbone = layers.top, source.use
+    """Train with the abstain-softmax objective; return the best validation state."""
     train = [p for p in pairs if p.group in split.train]
     memories = sorted({p.memory for p in train})
-    texts = sorted({p.query for p in train} | set(memories))
-    pooled = {t: v for t, v in zip(texts, _pool(backbone, texts), strict=True)}  # text -> (512,)
     scale = torch.nn.Parameter(torch.tensor(20.0))
     bar = torch.nn.Parameter(torch.tensor(0.3))
     optimizer = torch.optim.AdamW(
-        [{"params": top.parameters(), "lr": config.lr}, {"params": [scale, bar], "lr": config.bar_lr}],
+        [{"params": tuning.parameters, "lr": config.lr}, {"params": [scale, bar], "lr": config.bar_lr}],
         weight_decay=config.weight_decay,
     )
     rng = random.Random(config.seed)
-    best_state, best_epoch, best_key = copy.deepcopy(top.state_dict()), 0, _key(_retrieval(embedder, val))
+    best_state, best_epoch, best_key = tuning.snapshot(), 0, _key(_retrieval(embedder, val))
     steps = (len(train) + config.batch_size - 1) // config.batch_size
     with tqdm(total=config.epochs * steps, desc="memory S-BERT", unit="step") as bar_:
         for epoch in range(1, config.epochs + 1):
             order = train[:]
             rng.shuffle(order)
-            top.train()
+            model.train()
             for start in range(0, len(order), config.batch_size):
                 batch = order[start : start + config.batch_size]
                 batch_memories = sorted({p.memory for p in batch})
                 others = [m for m in memories if m not in set(batch_memories)]
                 candidates = batch_memories + rng.sample(others, min(config.extra_memories, len(others)))
                 index = {m: i for i, m in enumerate(candidates)}
-                q = top(torch.stack([pooled[p.query] for p in batch]))  # (B, 512)
-                m = top(torch.stack([pooled[c] for c in candidates]))  # (C, 512)
+                q = tuning.encode([p.query for p in batch])  # (B, dim)
+                m = tuning.encode(candidates)  # (C, dim)
                 logits = torch.cat([q @ m.T * scale, (bar * scale).expand(len(batch), 1)], dim=1)  # (B, C+1)
                 target = torch.tensor([index[p.memory] if p.label else len(candidates) for p in batch])
                 loss = F.cross_entropy(logits, target)
@@ -185,11 +234,11 @@ def _fine_tune(
                 optimizer.step()
                 bar_.update(1)
                 bar_.set_postfix(epoch=epoch, loss=f"{loss.item():.3f}")
-            top.eval()
+            model.eval()
             report = _retrieval(embedder, val)
             tqdm.write(f"epoch {epoch}: validation {_line(report)}")
             if _key(report) > best_key:
-                best_state, best_epoch, best_key = copy.deepcopy(top.state_dict()), epoch, _key(report)
+                best_state, best_epoch, best_key = tuning.snapshot(), epoch, _key(report)
     return best_state, best_epoch
 
 
