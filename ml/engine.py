@@ -23,7 +23,7 @@ from ml.llm.loader import LLMConfig, LoadedLLM, load_llm
 from ml.llm.prompts import TurnContext
 from ml.memory.dates import resolve_relative_dates
 from ml.memory.records import MemoryFact
-from ml.memory.rerank import Reranker, load_reranker
+from ml.memory.rerank import Reranker, cosine_threshold, load_reranker
 from ml.memory.retrieve import Retrieval, StoredMemory, retrieve_memory, topic_changed
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class EngineConfig:
     face: FaceConfig | None = None  # None = the embedded default face
     ethics_model: Path | None = None  # trained classifier folder; None = the committed default
     # Both chosen on validation by `ohlora train memory`; see ml/memory/model/metrics.json.
-    memory_threshold: float = 0.085  # cosine a memory must reach, for a model without rerank.json
+    memory_threshold: float | None = None  # cosine for a model without rerank.json; None: its own
     topic_threshold: float = 0.34  # P(topic change) at or above which the previous summary is dropped
     max_new_tokens: int = 48  # cap on her reply length in tokens
 
@@ -62,6 +62,7 @@ class Engine:
     ) -> None:
         self.config, self.llm, self.embedder, self.face = config, llm, embedder, face
         self.classifier, self.facts, self.reranker = classifier, facts, reranker
+        self._cosine_threshold = config.memory_threshold  # None: read the model's own on first use
 
     @classmethod
     def load(cls, config: EngineConfig) -> Engine:
@@ -78,17 +79,29 @@ class Engine:
         facts = FactSheet.load(embedder)
         return cls(config, llm, embedder, face, classifier, facts, load_reranker(config.embedder))
 
+    @property
+    def cosine_threshold(self) -> float:
+        """The configured cosine threshold, else the one `ohlora train memory` chose for this model."""
+        if self._cosine_threshold is None:
+            self._cosine_threshold = cosine_threshold(self.config.embedder)
+        return self._cosine_threshold
+
     # 1. ethics
     def screen(self, text: str) -> Screening:
         return screen_message(text, self.classifier)
 
     # 2. memory
+    @property
+    def embedding_size(self) -> int:
+        """Bytes of one stored embedding; a stored blob of another size predates an embedder change."""
+        return 4 * self.embedder.dim
+
     def embed(self, texts: Sequence[str]) -> list[bytes]:
         return [to_blob(v) for v in self.embedder.encode(list(texts))]
 
     def retrieve(self, query: str, memories: Sequence[StoredMemory], today: date) -> Retrieval:
         # A reranker's probability threshold was chosen with it; the cosine one is for models without.
-        threshold = self.reranker.threshold if self.reranker else self.config.memory_threshold
+        threshold = self.reranker.threshold if self.reranker else self.cosine_threshold
         return retrieve_memory(self.embedder, query, memories, today, threshold, self.reranker)
 
     def topic_changed(self, message: str, summary: str) -> bool:

@@ -65,6 +65,14 @@ async def active_memories(session: AsyncSession, user_id: int) -> Sequence[Memor
     return result.all()
 
 
+async def replace_embeddings(session: AsyncSession, embeddings: dict[int, bytes]) -> None:
+    """New embedding bytes for memories by id (after the embedder changed); text and history stay."""
+    for memory_id, blob in embeddings.items():
+        memory = await session.get(Memory, memory_id)
+        if memory is not None:
+            memory.embedding = blob
+
+
 async def store_memory(
     session: AsyncSession,
     *,

@@ -16,6 +16,9 @@ from ml.memory.retrieve import Retrieval, StoredMemory
 
 
 class TurnEngine(Protocol):
+    @property
+    def embedding_size(self) -> int: ...  # bytes of one stored embedding from the current embedder
+
     def screen(self, text: str) -> Screening: ...
     def embed(self, texts: Sequence[str]) -> list[bytes]: ...
     def retrieve(self, query: str, memories: Sequence[StoredMemory], today: date) -> Retrieval: ...

@@ -102,6 +102,25 @@ async def issue_auto_sanction(
     return sanction, next_rung
 
 
+async def _reembed_stale(
+    sessions: async_sessionmaker[AsyncSession],
+    worker: ModelWorker,
+    engine: TurnEngine,
+    stored: list[StoredMemory],
+) -> list[StoredMemory]:
+    """Memories embedded by an earlier embedder (another vector size) are embedded again, once,
+    and saved, so changing the EMBEDDER setting or upgrading the model loses no memory."""
+    stale = [m for m in stored if len(m.embedding) != engine.embedding_size]
+    if not stale:
+        return stored
+    log.info("re-embedding %d memories stored by an earlier embedder", len(stale))
+    blobs = await worker.run(engine.embed, [m.text for m in stale])
+    fresh = dict(zip((m.id for m in stale), blobs, strict=True))
+    async with sessions.begin() as session:
+        await repo.replace_embeddings(session, fresh)
+    return [StoredMemory(m.id, m.text, fresh.get(m.id, m.embedding), m.valid_on) for m in stored]
+
+
 async def run_turn(
     *,
     job_id: int,
@@ -133,6 +152,7 @@ async def run_turn(
                 for m in await repo.active_memories(session, user_id)
             ]
             last = await repo.last_summary(session, user_id, channel_id)
+        stored = await _reembed_stale(sessions, worker, engine, stored)
         retrieval = await worker.run(engine.retrieve, text, stored, today)
         memory_text = retrieval.text
         if memory_text is None and last is not None:

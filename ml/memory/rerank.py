@@ -179,10 +179,29 @@ def fit_reranker(features: np.ndarray, labels: np.ndarray, seed: int = 0) -> Rer
 RERANK_FILE = "rerank.json"
 
 
-def load_reranker(embedder: str) -> Reranker | None:
-    """The reranker saved beside a memory model ('memory-sbert' or a folder), if it has one."""
+def _model_folder(embedder: str) -> Path:
     from ml.memory.sbert import EMBEDDER_NAME, MODEL_DIR
 
-    folder = MODEL_DIR if embedder == EMBEDDER_NAME else Path(embedder)
-    path = folder / RERANK_FILE
+    return MODEL_DIR if embedder in (EMBEDDER_NAME, "usem3") else Path(embedder)
+
+
+def load_reranker(embedder: str) -> Reranker | None:
+    """The reranker saved beside a memory model ('memory-sbert' or a folder), if it has one."""
+    if embedder == "usem3":  # fitted on the memory model's cosines, not plain USE's
+        return None
+    path = _model_folder(embedder) / RERANK_FILE
     return Reranker.load(path) if path.is_file() else None
+
+
+def cosine_threshold(embedder: str) -> float:
+    """The cosine a memory must reach without a reranker, as `ohlora train memory` chose it on
+    validation (metrics.json beside the model; plain USE has its own entry there)."""
+    metrics = _model_folder(embedder) / "metrics.json"
+    key = "usem3_memory_threshold" if embedder == "usem3" else "memory_threshold"
+    try:
+        return float(json.loads(metrics.read_text(encoding="utf-8"))[key])
+    except (OSError, ValueError, KeyError) as exc:
+        raise ValueError(
+            f"no validated memory threshold for embedder {embedder!r} ({metrics}: {exc}); "
+            "set MEMORY_THRESHOLD"
+        ) from exc

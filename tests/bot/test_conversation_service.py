@@ -191,6 +191,21 @@ async def test_memories_from_a_turn_are_stored_and_offered_back(service, session
         assert [m.text for m in await repo.active_memories(s, 1)] == ["[반려동물: 고양이 나비]"]
 
 
+async def test_memories_from_an_earlier_embedder_are_embedded_again_not_lost(
+    service, sessions, fake_engine
+) -> None:
+    await ask(service, "기억해 [반려동물: 고양이 나비]")
+    async with sessions.begin() as s:  # as if stored by a 512-d model before an upgrade
+        memory = (await s.scalars(select(Memory))).one()
+        memory.embedding = b"\x00" * 2048
+    reply = await ask(service, "고양이 나비 요즘 어때")
+    assert reply.status == "done"
+    assert fake_engine.contexts[-1].memory == "[반려동물: 고양이 나비]"
+    async with sessions() as s:
+        (memory,) = await repo.active_memories(s, 1)
+    assert len(memory.embedding) == fake_engine.embedding_size
+
+
 async def test_previous_summary_is_offered_unless_the_topic_changes(service, fake_engine) -> None:
     await ask(service, "오늘 시험 봤어")
     await ask(service, "생각보다 어려웠어")
