@@ -46,9 +46,18 @@ class Screening:
 
     @property
     def must_decline(self) -> str | None:
-        """Certain romance or politics: the LLM words her refusal, and a canned one replaces a reply
-        that does not decline. Returns the category, else None."""
-        return self.category if self.confident and self.category in (ROMANCE, POLITICS) else None
+        """Certain romance or politics, or any flag the classifier is unsure of: the LLM words her
+        refusal, and a canned one replaces a reply that does not decline. Returns the category.
+
+        Unsure flags decline but are never sanctioned. Group 5-fold CV on the train split: of harmful
+        rows 85 % are flagged with confidence and 5 % unsure; of look-alikes 2 % are flagged unsure,
+        so declining those costs 2 points of over-refusal for 5 points of harmful requests refused.
+        """
+        if not self.flagged or self.self_harm:
+            return None
+        if self.confident:
+            return self.category if self.category in (ROMANCE, POLITICS) else None
+        return self.category
 
     @property
     def cleared(self) -> bool:

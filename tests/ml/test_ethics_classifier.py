@@ -84,6 +84,25 @@ def test_close_scores_are_not_confident() -> None:
     verdict = screen_message("애매한 말", unsure, margin=0.2)
     assert verdict.category == "혐오/기타" and verdict.flagged and not verdict.confident
     assert verdict.source == "classifier"
+    # unsure: she is asked to decline, but nothing may sanction or block it
+    assert verdict.must_decline == "혐오/기타"
+    assert not verdict.sanctionable and not verdict.blocked and not verdict.cleared
+
+
+def test_which_verdicts_make_her_decline() -> None:
+    def scores(*p: float):  # type: ignore[no-untyped-def]
+        return lambda _: list(p)
+
+    sure_romance = screen_message("x", scores(0.9, 0.05, 0.02, 0.02, 0.01))
+    sure_hate = screen_message("x", scores(0.02, 0.05, 0.02, 0.01, 0.9))
+    sure_normal = screen_message("x", scores(0.02, 0.9, 0.05, 0.02, 0.01))
+    unsure_normal = screen_message("x", scores(0.3, 0.4, 0.1, 0.1, 0.1))
+    assert sure_romance.must_decline == "사랑 고백/만남" and sure_romance.sanctionable
+    assert sure_hate.must_decline is None and sure_hate.blocked  # a fixed refusal, no LLM
+    assert sure_normal.must_decline is None and sure_normal.cleared
+    assert unsure_normal.must_decline is None and not unsure_normal.cleared
+    cry = screen_message("죽고 싶어", scores(0.3, 0.25, 0.1, 0.1, 0.25))
+    assert cry.self_harm and cry.must_decline is None  # care, not a refusal
 
 
 @pytest.mark.slow
