@@ -25,6 +25,10 @@ SOURCES = (DATA_DIR / "benign.csv", DATA_DIR / "harmful.csv")
 # crime asked casually, insults without swear words, and their look-alikes). Split on their own so
 # the first test split stays exactly what it was, and figures before and after compare.
 EXTRA_SOURCES = (DATA_DIR / "extra_romance.csv", DATA_DIR / "extra_harm.csv")
+# Third round: requests for crime and harm in many phrasings (drugs by name, exam cheating, hacking,
+# fraud, stalking) and benign look-alikes sharing their words (마약김밥, 오답노트, 택배 기사님 연락처).
+# Also split on its own, so both earlier test splits stay as they were.
+THIRD_SOURCES = (DATA_DIR / "extra_crime.csv", DATA_DIR / "extra_benign.csv")
 # Questions users ask about her (ml/llm/data/fact_questions.csv, `text,fact`): all ordinary chat.
 # Without them "로라야 너 본명이 뭐였더라?" screened as a confession and "성격 유형 … 네 글자로" as abuse.
 QUESTIONS_ABOUT_HER = DATA_DIR.parent.parent / "llm" / "data" / "fact_questions.csv"
@@ -104,11 +108,20 @@ def split_rows(
 
 
 def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tuple[list[Row], list[Row]]:
-    """(train, test) of all the data: the first sources split as before, the extra ones alike."""
-    train, test = split_rows(load_dataset(SOURCES), seed, test_fraction)
-    extra = load_dataset(p for p in EXTRA_SOURCES if p.is_file()) + questions_about_her()
-    more_train, more_test = split_rows(extra, seed, test_fraction)
-    return train + more_train, test + more_test
+    """(train, test) of all the data: each round of writing split on its own, in order, so adding a
+    round leaves the earlier test rows exactly as they were."""
+    rounds = [
+        load_dataset(SOURCES),
+        load_dataset(p for p in EXTRA_SOURCES if p.is_file()) + questions_about_her(),
+        load_dataset(p for p in THIRD_SOURCES if p.is_file()),
+    ]
+    train: list[Row] = []
+    test: list[Row] = []
+    for rows in rounds:
+        more_train, more_test = split_rows(rows, seed, test_fraction)
+        train += more_train
+        test += more_test
+    return train, test
 
 
 def write_rows(rows: Sequence[Row], path: Path) -> None:
