@@ -60,7 +60,9 @@ class E5LoraInput(InputModule):
         self.e5_tokenizer = E5Tokenizer(weights, max_length=max_length)
         self.dim = weights.hidden
         config = LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=0.05, target_modules=_TARGETS)
-        self.bert = get_peft_model(build_bert(weights), config)
+        with warnings.catch_warnings():  # peft asks transformers a deprecated question; not ours to fix
+            warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing", category=FutureWarning)
+            self.bert = get_peft_model(build_bert(weights), config)
         self.served = False  # True once the adapter is merged and the model quantised
 
     def preprocess(
