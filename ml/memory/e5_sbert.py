@@ -111,24 +111,10 @@ class E5LoraInput(InputModule):
         save_file(half, str(Path(output_path) / LORA_FILE))
 
     @classmethod
-    def load(
-        cls,
-        model_name_or_path: str,
-        subfolder: str = "",
-        token: bool | str | None = None,
-        cache_folder: str | None = None,
-        revision: str | None = None,
-        local_files_only: bool = False,
-        init_defaults: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> E5LoraInput:
-        hub: dict[str, Any] = {
-            "token": token,
-            "cache_folder": cache_folder,
-            "revision": revision,
-            "local_files_only": local_files_only,
-        }
-        module = cls(**cls.load_config(model_name_or_path, subfolder=subfolder, **hub))
+    def load(cls, model_name_or_path: str, *args: Any, **kwargs: Any) -> E5LoraInput:
+        """The base class rebuilds the module from its config; then the adapter, if saved, goes in."""
+        module = super().load(model_name_or_path, *args, **kwargs)
+        subfolder = str(kwargs.get("subfolder", args[0] if args else ""))
         lora = Path(model_name_or_path) / subfolder / LORA_FILE
         if lora.exists():
             module.load_lora_state({k: v.float() for k, v in load_file(str(lora)).items()})
