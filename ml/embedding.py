@@ -1,5 +1,5 @@
-"""Sentence embedders: the memory S-BERT (fine-tuned USE), the plain multilingual USE, or any
-sentence-transformers folder.
+"""Sentence embedders: the memory S-BERT (e5 + LoRA, or the older fine-tuned USE top), the plain
+multilingual USE, or any sentence-transformers folder.
 
 Both return L2-normalised float32 rows, so a dot product is the cosine similarity. Vectors cross
 into the service as bytes (`to_blob`), never as arrays.

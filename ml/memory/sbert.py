@@ -1,4 +1,5 @@
-"""The memory S-BERT: a sentence-transformers model built on the embedded multilingual USE.
+"""The USE memory S-BERT (`ohlora train memory --encoder use`), and `MemoryEmbedder`, which serves it
+and the default e5 model (`ml.memory.e5_sbert`) alike from a model folder.
 
     [UsePooledInput]  texts -> frozen USE up to the pooled vector  {"sentence_embedding": (N, 512)}
     [UseTopLayers]    USE's own feed-forward top, fine-tuned        {"sentence_embedding": (N, 512)}
