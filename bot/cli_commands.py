@@ -83,7 +83,7 @@ def register_train(parser: argparse.ArgumentParser) -> None:
     memory = sub.add_parser("memory", help="memory S-BERT from ml/memory/data")
     memory.add_argument("--out", type=Path, default=None)
     memory.add_argument("--encoder", choices=("e5", "use"), default="e5", help="model to fine-tune")
-    memory.add_argument("--epochs", type=int, default=None, help="passes (default: e5 3, use 6)")
+    memory.add_argument("--epochs", type=int, default=None, help="passes over the pairs (default 6)")
     memory.add_argument("--threads", type=int, default=None, help="torch threads (default: e5 2, use 1)")
     memory.set_defaults(run=_call("ml.memory.train", "run_train"))
     _add(

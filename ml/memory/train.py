@@ -74,7 +74,7 @@ def run_train(args: argparse.Namespace) -> int:
     encoder = getattr(args, "encoder", None) or "e5"
     config = TrainConfig(
         encoder=encoder,
-        epochs=getattr(args, "epochs", None) or (3 if encoder == "e5" else 6),
+        epochs=getattr(args, "epochs", None) or 6,
         lr=3e-4,
         extra_memories=64 if encoder == "use" else 48,
         threads=getattr(args, "threads", None) or (2 if encoder == "e5" else 1),
