@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from ml.llm.loader import LLMConfig, LoadedLLM, load_llm
 from ml.llm.prompts import TurnContext
 from ml.memory.dates import resolve_relative_dates
 from ml.memory.records import MemoryFact
-from ml.memory.rerank import Reranker, cosine_threshold, load_reranker
+from ml.memory.rerank import Reranker, load_reranker, retrieval_threshold
 from ml.memory.retrieve import Retrieval, StoredMemory, retrieve_memory, topic_changed
 
 if TYPE_CHECKING:
@@ -62,7 +63,6 @@ class Engine:
     ) -> None:
         self.config, self.llm, self.embedder, self.face = config, llm, embedder, face
         self.classifier, self.facts, self.reranker = classifier, facts, reranker
-        self._cosine_threshold = config.memory_threshold  # None: read the model's own on first use
 
     @classmethod
     def load(cls, config: EngineConfig) -> Engine:
@@ -79,12 +79,10 @@ class Engine:
         facts = FactSheet.load(embedder)
         return cls(config, llm, embedder, face, classifier, facts, load_reranker(config.embedder))
 
-    @property
-    def cosine_threshold(self) -> float:
-        """The configured cosine threshold, else the one `ohlora train memory` chose for this model."""
-        if self._cosine_threshold is None:
-            self._cosine_threshold = cosine_threshold(self.config.embedder)
-        return self._cosine_threshold
+    @cached_property
+    def memory_threshold(self) -> float:
+        """Read once, on the first retrieval (a model without a validated cosine fails only then)."""
+        return retrieval_threshold(self.config.embedder, self.reranker, self.config.memory_threshold)
 
     # 1. ethics
     def screen(self, text: str) -> Screening:
@@ -100,9 +98,7 @@ class Engine:
         return [to_blob(v) for v in self.embedder.encode(list(texts))]
 
     def retrieve(self, query: str, memories: Sequence[StoredMemory], today: date) -> Retrieval:
-        # A reranker's probability threshold was chosen with it; the cosine one is for models without.
-        threshold = self.reranker.threshold if self.reranker else self.cosine_threshold
-        return retrieve_memory(self.embedder, query, memories, today, threshold, self.reranker)
+        return retrieve_memory(self.embedder, query, memories, today, self.memory_threshold, self.reranker)
 
     def topic_changed(self, message: str, summary: str) -> bool:
         return topic_changed(self.embedder, message, summary, self.config.topic_threshold)

@@ -21,7 +21,7 @@ import torch
 from ml.embedding import load_embedder
 from ml.engine import EngineConfig
 from ml.memory.metrics import answer_cases, retrieval_report
-from ml.memory.rerank import cosine_threshold, load_reranker
+from ml.memory.rerank import load_reranker, retrieval_threshold
 
 
 def load_eval_file(path: Path) -> tuple[list[str], list[tuple[str, str | None]]]:
@@ -44,10 +44,7 @@ def run_eval(args: argparse.Namespace) -> int:
     name = getattr(settings, "embedder", defaults.embedder)
     reranker = load_reranker(name)
     configured = getattr(settings, "memory_threshold", defaults.memory_threshold)
-    if reranker is not None:
-        default = reranker.threshold
-    else:
-        default = configured if configured is not None else cosine_threshold(name)
+    default = retrieval_threshold(name, reranker, configured)
     threshold = float(args.threshold) if getattr(args, "threshold", None) is not None else float(default)
     device = getattr(settings, "device", "cpu")
     try:

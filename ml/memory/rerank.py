@@ -193,6 +193,14 @@ def load_reranker(embedder: str) -> Reranker | None:
     return Reranker.load(path) if path.is_file() else None
 
 
+def retrieval_threshold(embedder: str, reranker: Reranker | None, configured: float | None) -> float:
+    """The threshold retrieval applies: a reranker's own probability threshold (chosen with it),
+    else the configured cosine, else the cosine chosen on validation for this model."""
+    if reranker is not None:
+        return reranker.threshold
+    return configured if configured is not None else cosine_threshold(embedder)
+
+
 def cosine_threshold(embedder: str) -> float:
     """The cosine a memory must reach without a reranker, as `ohlora train memory` chose it on
     validation (metrics.json beside the model; plain USE has its own entry there)."""

@@ -62,7 +62,7 @@ class TrainConfig:
     lora_rank: int = 16  # e5 only: LoRA rank on every linear layer (alpha = 2 x rank)
     batch_size: int = 32  # queries per step
     extra_memories: int = 64  # random other training memories added to each step's softmax
-    lr: float = 3e-4  # AdamW learning rate for the USE top
+    lr: float = 3e-4  # AdamW learning rate for the USE top or the e5 LoRA
     bar_lr: float = 1e-2  # learning rate of the logit scale and the abstain bar
     weight_decay: float = 0.01  # AdamW weight decay
     validation: float = 0.15  # share of groups for validation
@@ -75,7 +75,6 @@ def run_train(args: argparse.Namespace) -> int:
     config = TrainConfig(
         encoder=encoder,
         epochs=getattr(args, "epochs", None) or 6,
-        lr=3e-4,
         extra_memories=64 if encoder == "use" else 48,
         threads=getattr(args, "threads", None) or (2 if encoder == "e5" else 1),
     )
@@ -100,7 +99,7 @@ def run_train(args: argparse.Namespace) -> int:
         tuning = _e5_tuning(model)
     else:
         model = build_memory_sbert()
-        tuning = _use_tuning(model, pairs)
+        tuning = _use_tuning(model, [p for p in pairs if p.group in split.train])
     embedder = MemoryEmbedder(model)
     plain = embedder.base
     baseline = _evaluate(plain, pairs, split, val, test)
@@ -167,7 +166,7 @@ class Tuning:
 
 
 def _use_tuning(model: SentenceTransformer, pairs: list[MemoryPair]) -> Tuning:
-    """Fine-tune USE's top: the frozen pooled vectors are computed once for every text."""
+    """Fine-tune USE's top: the frozen pooled vectors are computed once for every training text."""
     source, layers = memory_sbert_parts(model)
     top = layers.top
     texts = sorted({p.query for p in pairs} | {p.memory for p in pairs})

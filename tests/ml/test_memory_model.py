@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from ml.embedding import USEEmbedder, base_embedder, load_embedder, to_blob
-from ml.memory.rerank import cosine_threshold, load_reranker
+from ml.memory.rerank import load_reranker, retrieval_threshold
 from ml.memory.retrieve import StoredMemory, retrieve_memory
 from ml.memory.sbert import MODEL_DIR, MemoryEmbedder, build_memory_sbert
 from ml.memory.use_torch import UseTop
@@ -77,7 +77,7 @@ def test_the_committed_model_finds_one_memory_among_1000() -> None:
     torch.set_num_threads(1)
     embedder = load_embedder("memory-sbert")
     reranker = load_reranker("memory-sbert")  # kept only when it beat the cosine on validation
-    threshold = reranker.threshold if reranker is not None else cosine_threshold("memory-sbert")
+    threshold = retrieval_threshold("memory-sbert", reranker, None)
     assert isinstance(embedder, MemoryEmbedder)
     assert sum(f.stat().st_size for f in MODEL_DIR.rglob("*") if f.is_file()) < 5 * 2**20
     rng = np.random.default_rng(0)
