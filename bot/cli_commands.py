@@ -50,6 +50,14 @@ def register_eval(parser: argparse.ArgumentParser) -> None:
     persona.add_argument("--base", action="store_true", help="the un-tuned base model (prompted)")
     persona.add_argument("--limit", type=int, default=None, help="at most this many items per section")
     persona.set_defaults(run=_call("ml.llm.evaluate", "run_eval"))
+    analysis = sub.add_parser("analysis", help="memories, summary, expression of a turn's analysis")
+    analysis.add_argument("file", type=Path, nargs="?", default=None, help="default: the validation split")
+    analysis.add_argument("--show", action="store_true", help="print each row's analysis")
+    analysis.add_argument("--base", action="store_true", help="the un-tuned base model (prompted)")
+    analysis.add_argument("--limit", type=int, default=None, help="at most this many rows")
+    analysis.add_argument("--sweep", action="store_true", help="also score other memory-opening ratios")
+    analysis.add_argument("--repetition-penalty", type=float, default=None, help="default: serving's")
+    analysis.set_defaults(run=_call("ml.llm.evaluate_analysis", "run_eval"))
     _add(
         sub,
         "face",
@@ -86,6 +94,9 @@ def register_train(parser: argparse.ArgumentParser) -> None:
     memory.add_argument("--epochs", type=int, default=None, help="passes over the pairs (default 6)")
     memory.add_argument("--threads", type=int, default=None, help="torch threads (default: e5 2, use 1)")
     memory.set_defaults(run=_call("ml.memory.train", "run_train"))
+    threshold = sub.add_parser("memory-threshold", help="re-choose the memory threshold on validation users")
+    threshold.add_argument("--model", type=Path, default=None, help="model folder (default: committed)")
+    threshold.set_defaults(run=_call("ml.memory.train_threshold", "run_calibrate"))
     _add(
         sub,
         "directions",

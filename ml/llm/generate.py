@@ -43,9 +43,19 @@ class Generation:
 
 @torch.inference_mode()
 def generate(
-    llm: LoadedLLM, prompt: str, max_new_tokens: int, stops: tuple[str, ...], sample: bool = False
+    llm: LoadedLLM,
+    prompt: str,
+    max_new_tokens: int,
+    stops: tuple[str, ...],
+    sample: bool = False,
+    repetition_penalty: float = 1.15,
 ) -> Generation:
-    """Greedy by default; `sample` (seeded) gives a different answer for a retry."""
+    """Greedy by default; `sample` (seeded) gives a different answer for a retry.
+
+    The repetition penalty and the ban on repeated 4-grams keep free text from looping; a
+    structured output passes `repetition_penalty=1.0`, which lifts both (its fields repeat words
+    by design).
+    """
     tok = llm.tokenizer
     inputs = tok(prompt, return_tensors="pt").to(llm.model.device)
     prompt_len = int(inputs["input_ids"].shape[1])
@@ -55,8 +65,8 @@ def generate(
         max_new_tokens=max_new_tokens,
         do_sample=sample,
         **({"temperature": 0.7, "top_p": 0.9} if sample else {}),
-        repetition_penalty=1.15,
-        no_repeat_ngram_size=4,
+        repetition_penalty=repetition_penalty,
+        no_repeat_ngram_size=4 if repetition_penalty > 1.0 else 0,
         stopping_criteria=StoppingCriteriaList([_StopOnMarker(tok, prompt_len, stops)]),
         pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id,
     )
@@ -119,26 +129,44 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
 # under-extracts. When "[" is at least this likely relative to "없음" as the first token, the memory
 # list is opened and the model fills it in.
 MEMORY_OPEN_RATIO = 0.1  # measured: plans 0.17, greetings 0.02, small talk 0.07
+ANALYSIS_REPETITION_PENALTY = 1.15
 
 
 @torch.inference_mode()
-def _opens_memory_list(llm: LoadedLLM, prompt: str) -> bool:
+def memory_open_probability(llm: LoadedLLM, prompt: str) -> float:
+    """P(" [") against P(" 없음") as the first token after the analysis prompt's `### 기억:`."""
     tok = llm.tokenizer
     inputs = tok(prompt, return_tensors="pt").to(llm.model.device)
     logits = llm.model(**inputs).logits[0, -1]  # (V,)
     open_id = tok(" [", add_special_tokens=False)["input_ids"][0]
     none_id = tok(" 없음", add_special_tokens=False)["input_ids"][0]
     pair = torch.softmax(logits[[open_id, none_id]].float(), dim=0)
-    return float(pair[0]) >= MEMORY_OPEN_RATIO
+    return float(pair[0])
 
 
 def analyze_turn(
-    llm: LoadedLLM, message: str, reply: str, now: str, max_new_tokens: int = 64
+    llm: LoadedLLM,
+    message: str,
+    reply: str,
+    now: str,
+    max_new_tokens: int = 64,
+    open_ratio: float = MEMORY_OPEN_RATIO,
+    repetition_penalty: float = ANALYSIS_REPETITION_PENALTY,
 ) -> TurnAnalysis:
-    """One generation yields memories, summary and expression; malformed output is repaired."""
+    """One generation yields memories, summary and expression; malformed output is repaired.
+
+    `open_ratio` 0 always opens the memory list, above 1 never does (the model then decides alone).
+    """
     prompt = analysis_prompt(message, reply, now, few_shot=llm.adapter is None)
-    opened = " [" if llm.adapter is not None and _opens_memory_list(llm, prompt) else ""
+    opens = llm.adapter is not None and (
+        open_ratio <= 0 or (open_ratio <= 1 and memory_open_probability(llm, prompt) >= open_ratio)
+    )
+    opened = " [" if opens else ""
     gen = generate(
-        llm, prompt + opened, max_new_tokens, stops=("고개 없음", "고개 보통", "고개 많이", "\n\n")
+        llm,
+        prompt + opened,
+        max_new_tokens,
+        stops=("고개 없음", "고개 보통", "고개 많이", "\n\n"),
+        repetition_penalty=repetition_penalty,
     )
     return parse_analysis(opened + gen.text, message)
