@@ -1,5 +1,6 @@
 """`ohlora train memory`: fine-tune the memory S-BERT, fit the topic-change rule, choose both
-thresholds on validation, and save the model, `topic_rule.json` and `metrics.json`.
+thresholds on validation (the memory threshold on the validation users of `train_threshold`), and
+save the model, `topic_rule.json` and `metrics.json`.
 
 A plain torch loop rather than `SentenceTransformerTrainer`: the USE backbone is frozen, so its
 pooled vectors are computed once for every text and an epoch only trains the 1 M-parameter top
@@ -47,6 +48,7 @@ from ml.memory.rerank import FEATURES as RERANK_FEATURES
 from ml.memory.rerank import RERANK_FILE, Reranker, candidate_features, fit_reranker
 from ml.memory.sbert import MODEL_DIR, MemoryEmbedder, build_memory_sbert, memory_sbert_parts
 from ml.memory.topic import FEATURES, TopicRule, fit_topic_rule, topic_features
+from ml.memory.train_threshold import calibrate
 from ml.memory.use_torch import UseBackbone
 
 TODAY = date(2025, 6, 2)  # a fixed clock: stored test memories carry no date, so it only fixes output
@@ -116,6 +118,10 @@ def run_train(args: argparse.Namespace) -> int:
     print(f"reranker validation {_line(rerank['validation'])}; test {_line(rerank['test'])}")
     print(f"reranker {'kept' if use_reranker else 'dropped'}: validation beats cosine alone: {use_reranker}")
 
+    # The threshold itself is chosen on whole validation users (ml/memory/train_threshold.py).
+    calibration = calibrate(embedder)
+    print(f"threshold on validation users {calibration['threshold']:.3f} (pairs: {tuned['threshold']:.3f})")
+
     topic_pairs = load_topic_pairs()
     rule, topic_threshold, topic = _fit_topic(plain, topic_pairs, config.seed)
     print(f"topic change: threshold {topic_threshold:.2f}, accuracy {json.dumps(topic['accuracy'])}")
@@ -131,7 +137,8 @@ def run_train(args: argparse.Namespace) -> int:
         "argv": sys.argv,
         "config": asdict(config),
         "default_embedder": default,
-        "memory_threshold": tuned["threshold"],
+        "memory_threshold": calibration["threshold"],
+        "pairs_threshold": tuned["threshold"],
         "usem3_memory_threshold": baseline["threshold"],
         "topic_threshold": topic_threshold,
         "best_epoch": best_epoch,
@@ -147,11 +154,12 @@ def run_train(args: argparse.Namespace) -> int:
         "memory-sbert": tuned,
         "reranker": {**rerank, "kept": use_reranker},
         "topic": topic,
+        "calibration": calibration,
     }
     (out / "metrics.json").write_text(
         json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    print(f"saved {out} (memory threshold {tuned['threshold']:.3f}, default embedder {default})")
+    print(f"saved {out} (memory threshold {calibration['threshold']:.3f}, default embedder {default})")
     return 0
 
 

@@ -1,0 +1,94 @@
+"""The memory model's cosine threshold, chosen on validation users written like real ones.
+
+`ohlora train memory` picks its epoch on stores built from the pairs' validation split, whose
+"no memory applies" cases are the pairs' negatives: 72 % hard negatives by construction (the same
+topic as a stored memory). A threshold chosen there abstains too rarely on ordinary chat. The files
+in `data/validation/` are whole users in the `ohlora eval memory` format (40 memories, 160
+messages, about 45 % expecting none, ordinary chat among them), written apart from the pairs and
+from the held-out file; the threshold is chosen on them, pooled.
+
+`ohlora train memory-threshold` re-chooses it for a trained model and writes it to that model's
+metrics.json; `ohlora train memory` calls the same code after training.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ml.embedding import SentenceEmbedder
+from ml.memory.dataset import DATA_DIR
+from ml.memory.metrics import Outcome, answer_cases, choose_threshold, retrieval_report
+
+VALIDATION_DIR = DATA_DIR / "validation"
+TODAY = date(2026, 11, 1)  # before every dated memory in the files, so none is dropped as past
+
+
+def load_users(folder: Path = VALIDATION_DIR) -> dict[str, tuple[list[str], list[tuple[str, str | None]]]]:
+    """Each `*.json` user file: its memories and (message, expected memory or None) cases."""
+    from ml.memory.evaluate import load_eval_file
+
+    return {path.stem: load_eval_file(path) for path in sorted(folder.glob("*.json"))}
+
+
+def user_outcomes(embedder: SentenceEmbedder, folder: Path = VALIDATION_DIR) -> dict[str, list[Outcome]]:
+    """Every case of every validation user answered without a threshold."""
+    result = {}
+    for name, (memories, cases) in load_users(folder).items():
+        outcomes, _ = answer_cases(embedder, [memories], [(q, e, 0) for q, e in cases], TODAY)
+        result[name] = outcomes
+    return result
+
+
+def calibrate(embedder: SentenceEmbedder, folder: Path = VALIDATION_DIR) -> dict[str, Any]:
+    """The threshold that maximises the worse of top-1 and abstain recall over all users pooled,
+    with each user's scores at it."""
+    per_user = user_outcomes(embedder, folder)
+    if not per_user:
+        raise ValueError(f"no validation users in {folder}")
+    pooled = [o for outcomes in per_user.values() for o in outcomes]
+    threshold = choose_threshold(pooled)
+    return {
+        "threshold": threshold,
+        "validation_users": {
+            "pooled": retrieval_report(pooled, threshold),
+            **{name: retrieval_report(o, threshold) for name, o in per_user.items()},
+        },
+    }
+
+
+def record(metrics_file: Path, calibration: dict[str, Any]) -> None:
+    """Write the chosen threshold into a model's metrics.json, keeping the rest."""
+    metrics = json.loads(metrics_file.read_text(encoding="utf-8")) if metrics_file.is_file() else {}
+    previous = metrics.get("memory_threshold")
+    metrics["memory_threshold"] = calibration["threshold"]
+    metrics["calibration"] = {
+        "command": "ohlora train memory-threshold",
+        **calibration,
+        "replaced": previous,
+        "source": f"ml/memory/data/{VALIDATION_DIR.name}",
+    }
+    metrics_file.write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def run_calibrate(args: argparse.Namespace) -> int:
+    import torch
+
+    from ml.memory.sbert import MODEL_DIR, MemoryEmbedder
+
+    torch.set_num_threads(1)
+    folder = Path(args.model) if args.model else MODEL_DIR
+    embedder = MemoryEmbedder.load(folder)
+    calibration = calibrate(embedder)
+    for name, report in calibration["validation_users"].items():
+        print(
+            f"{name:8s} top-1 {report['top1_accuracy']:.3f}  abstain P {report['abstain_precision']:.3f}"
+            f" R {report['abstain_recall']:.3f}  (before the threshold {report['rank1_no_threshold']:.3f})"
+        )
+    record(folder / "metrics.json", calibration)
+    print(f"threshold {calibration['threshold']:.3f} written to {folder / 'metrics.json'}")
+    print(json.dumps({"threshold": calibration["threshold"], **calibration["validation_users"]["pooled"]}))
+    return 0
