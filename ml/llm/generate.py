@@ -11,6 +11,7 @@ from typing import Any
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList
 
+from ml import interrupt
 from ml.llm.analysis import TurnAnalysis, parse_analysis
 from ml.llm.facts import fact_answer, states_fact
 from ml.llm.loader import LoadedLLM
@@ -21,12 +22,15 @@ FALLBACK_REPLY = "앗, 방금 말이 잘 안 나왔어 😅 한 번만 다시 �
 
 
 class _StopOnMarker(StoppingCriteria):
-    """Stops once the generated tail contains the marker (or a blank line for replies)."""
+    """Stops once the generated tail contains the marker (or a blank line for replies), or when
+    the call was interrupted."""
 
     def __init__(self, tokenizer: Any, prompt_len: int, stops: tuple[str, ...]) -> None:
         self.tokenizer, self.prompt_len, self.stops = tokenizer, prompt_len, stops
 
     def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any) -> bool:
+        if interrupt.requested():  # the turn was cancelled (timed out): free the model thread
+            return True
         tail = self.tokenizer.decode(input_ids[0, self.prompt_len :][-8:], skip_special_tokens=True)
         return any(stop in tail for stop in self.stops)
 

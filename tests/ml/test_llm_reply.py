@@ -181,3 +181,25 @@ def test_the_committed_head_matches_the_fact_list_and_its_features() -> None:
 )
 def test_declines_knows_her_ways_of_saying_no(reply: str, declining: bool) -> None:
     assert declines(reply) is declining
+
+
+def test_generation_stops_at_the_next_token_once_its_call_is_interrupted() -> None:
+    import threading
+
+    import torch
+
+    from ml.interrupt import interruptible
+
+    class Tokens:
+        def decode(self, ids: Any, skip_special_tokens: bool = True) -> str:
+            return "아직 말하는 중"
+
+    criterion = generate_module._StopOnMarker(Tokens(), 0, ("###",))
+    ids = torch.zeros((1, 4), dtype=torch.long)
+    assert criterion(ids, torch.zeros(1)) is False
+    stop = threading.Event()
+    with interruptible(stop):
+        assert criterion(ids, torch.zeros(1)) is False
+        stop.set()
+        assert criterion(ids, torch.zeros(1)) is True
+    assert criterion(ids, torch.zeros(1)) is False
