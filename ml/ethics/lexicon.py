@@ -16,7 +16,8 @@ from ml.text.normalize import fold_for_screening
 
 # Benign words that contain a profane substring; removed before matching.
 _ALLOW = re.compile(
-    r"시발점|始發|병신년\s*\(|丙申|18번\s*(곡|노래)|십팔번|개발|개나리|개미|개구리|존중|"
+    r"시발점|시발\s*(역|정류장|정류소)|始發|병신년\s*(\(|생|을미|정유|갑오|새해)|"
+    r"(19|20)\d\d\s*년\s*(은|이|는)?\s*병신년|丙申|18번\s*(곡|노래)|십팔번|개발|개나리|개미|개구리|존중|"
     r"미친\s*(듯이|맛|속도|가성비)|씨발라\s*먹|조까지|좆\s*목"
 )
 
