@@ -29,6 +29,9 @@ EXTRA_SOURCES = (DATA_DIR / "extra_romance.csv", DATA_DIR / "extra_harm.csv")
 # fraud, stalking) and benign look-alikes sharing their words (마약김밥, 오답노트, 택배 기사님 연락처).
 # Also split on its own, so both earlier test splits stay as they were.
 THIRD_SOURCES = (DATA_DIR / "extra_crime.csv", DATA_DIR / "extra_benign.csv")
+# Fourth round: affection for someone else (a pet named 나비, a baby, a boyfriend, an idol) that
+# screened as a confession to her, against confessions to her in the same words (우리 로라 보고 싶었어).
+FOURTH_SOURCES = (DATA_DIR / "fourth_romance.csv",)
 # Questions users ask about her (ml/llm/data/fact_questions.csv, `text,fact`): all ordinary chat.
 # Without them "로라야 너 본명이 뭐였더라?" screened as a confession and "성격 유형 … 네 글자로" as abuse.
 QUESTIONS_ABOUT_HER = DATA_DIR.parent.parent / "llm" / "data" / "fact_questions.csv"
@@ -114,6 +117,7 @@ def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tup
         load_dataset(SOURCES),
         load_dataset(p for p in EXTRA_SOURCES if p.is_file()) + questions_about_her(),
         load_dataset(p for p in THIRD_SOURCES if p.is_file()),
+        load_dataset(p for p in FOURTH_SOURCES if p.is_file()),
     ]
     train: list[Row] = []
     test: list[Row] = []
