@@ -79,9 +79,7 @@ def test_the_memory_list_opens_when_its_first_token_is_likely_enough(
 ) -> None:
     prompts: list[str] = []
 
-    def fake_generate(
-        llm: Any, prompt: str, max_new_tokens: int, stops: Any, **kwargs: Any
-    ) -> Generation:
+    def fake_generate(llm: Any, prompt: str, max_new_tokens: int, stops: Any, **kwargs: Any) -> Generation:
         prompts.append(prompt)
         text = "반려동물: 고양이 나비]" if prompt.endswith(" [") else " 없음"
         return Generation(text + "\n### 요약: 고양이 얘기\n### 표정: 눈 크게, 입 크게, 고개 보통", 9, 0.1)
