@@ -60,3 +60,9 @@ def resolve_relative_dates(fact: MemoryFact, today: date) -> MemoryFact:
 def is_past(fact_valid_on: str | None, today: date) -> bool:
     """A memory about a day that has passed stops being offered as current."""
     return fact_valid_on is not None and date.fromisoformat(fact_valid_on[:10]) < today
+
+
+def named_day(text: str, today: date) -> str | None:
+    """The ISO date a message's first day word means (내일 → tomorrow; 이번 주말 → its Sunday, as a
+    stored memory's `valid_on`), or None when it names no day."""
+    return resolve_relative_dates(MemoryFact("", text), today).valid_on

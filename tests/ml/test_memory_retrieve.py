@@ -43,3 +43,25 @@ def test_embeddings_of_another_size_are_refused() -> None:
     stale = [StoredMemory(1, TEXTS[0], blob(np.ones(8, np.float32)))]
     with pytest.raises(ValueError, match="re-embed"):
         retrieve_memory(HashEmbedder(), "두부", stale, TODAY, 0.0)
+
+
+def test_a_message_naming_a_day_brings_back_the_plan_stored_for_that_day() -> None:
+    class Unrelated:
+        """Every message is orthogonal to every stored memory (cosine 0)."""
+
+        dim = 4
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.tile(np.eye(4, dtype=np.float32)[3], (len(texts), 1))
+
+    today = date(2026, 11, 29)  # a Sunday
+    axis = np.eye(4, dtype=np.float32)
+    plans = [
+        StoredMemory(1, "[2026-11-30 일정: 친구랑 홍대 방탈출]", blob(axis[0]), "2026-11-30"),
+        StoredMemory(2, "[2026-12-05 일정: 엄마랑 김장]", blob(axis[1]), "2026-12-05"),
+        StoredMemory(3, "[반려동물: 고양이 나비]", blob(axis[2]), None),
+    ]
+    assert retrieve_memory(Unrelated(), "뭐 하기로 했는지 기억나?", plans, today, 0.1).memory_id is None
+    assert retrieve_memory(Unrelated(), "내일 뭐 하기로 했는지 기억나?", plans, today, 0.1).memory_id == 1
+    assert retrieve_memory(Unrelated(), "토요일에 뭐 하기로 했지?", plans, today, 0.1).memory_id == 2
+    assert retrieve_memory(Unrelated(), "모레 뭐 하지?", plans, today, 0.1).memory_id is None
