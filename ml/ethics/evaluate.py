@@ -142,7 +142,11 @@ def run_eval(args: argparse.Namespace) -> int:
     embedder = embedder_for(head.config.embedder) if head.config.embed_dim else None
     classifier = EthicsClassifier(head, embedder)
     screen_message("워밍업", classifier)  # first call pays one-off costs; keep them out of ms/message
-    report, misses = evaluate_screen(rows_path, classifier)
+    try:
+        report, misses = evaluate_screen(rows_path, classifier)
+    except ValueError as exc:  # a missing column or an unknown category, with the file and line
+        print(f"cannot read the labelled set: {exc}")
+        return 2
     print(format_report(report, str(args.file)))
     if getattr(args, "show", False):
         for text, truth, predicted in misses:

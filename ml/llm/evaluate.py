@@ -126,9 +126,32 @@ def evaluate(
     }
 
 
+SECTIONS = {"facts": dict, "chat": str, "refuse": str, "benign_lookalike": str}
+
+
+def load_persona_file(path: Path) -> dict[str, Any]:
+    """The eval file, checked: an object with at least one known section, each a list of messages
+    (facts: objects with "query" and a list "any")."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not any(name in data for name in SECTIONS):
+        raise ValueError(f"expected an object with any of {', '.join(SECTIONS)}")
+    for name, kind in SECTIONS.items():
+        items = data.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(item, kind) for item in items):
+            raise ValueError(f'"{name}" must be a list of {"objects" if kind is dict else "strings"}')
+    for item in data.get("facts", []):
+        if not isinstance(item.get("query"), str) or not isinstance(item.get("any"), list):
+            raise ValueError('each fact needs "query" (text) and "any" (a list of accepted answers)')
+    return data
+
+
 def run_eval(args: argparse.Namespace) -> int:
     config: EngineConfig = args.engine_config
-    data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    try:
+        data = load_persona_file(Path(args.file))
+    except ValueError as exc:  # json.JSONDecodeError is a ValueError
+        print(f"cannot read {args.file}: {exc}")
+        return 2
     llm = load_llm(replace(config.llm, use_adapter=not args.base))
     embedder = load_embedder(config.embedder, device=config.llm.device)
     ethics = load_screen_classifier(config, embedder)

@@ -196,12 +196,25 @@ def sweep_report(rows: list[Row]) -> list[dict[str, float]]:
     return lines
 
 
+FIELDS = ("message", "reply", "now", "memories", "eyes", "mouth", "pose")
+
+
 def load_analysis_rows(file: Path | None, limit: int | None) -> list[dict[str, Any]]:
+    """The persona validation split, or a JSON-lines file of rows in its format (checked here, so a
+    malformed file is refused before the model loads)."""
     if file is None:
         rows = [r for r in load_rows() if is_validation(r)]
     else:
+        rows = []
         with file.open(encoding="utf-8") as handle:
-            rows = [json.loads(line) for line in handle if line.strip()]
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                missing = [f for f in FIELDS if not isinstance(row, dict) or f not in row]
+                if missing:
+                    raise ValueError(f"line {number} lacks {', '.join(missing)}")
+                rows.append(row)
     return rows[:limit] if limit else rows
 
 
@@ -209,7 +222,11 @@ def run_eval(args: argparse.Namespace) -> int:
     from ml.engine import EngineConfig  # the engine's config names the model and adapter
 
     config: EngineConfig = args.engine_config
-    rows = load_analysis_rows(args.file, args.limit)
+    try:
+        rows = load_analysis_rows(args.file, args.limit)
+    except (OSError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+        print(f"cannot read {args.file}: {exc}")
+        return 2
     llm = load_llm(replace(config.llm, use_adapter=not args.base))
     penalty = ANALYSIS_REPETITION_PENALTY if args.repetition_penalty is None else args.repetition_penalty
     done = analyse_rows(llm, rows, args.sweep, args.show, penalty)

@@ -54,6 +54,14 @@ def test_run_eval_prints_json_summary_last(tmp_path: Path, capsys: pytest.Captur
     assert summary["lookalike_flag_rate"] is None  # no tag column: n/a
     assert any("n/a" in line for line in out)
 
+    bad = tmp_path / "bad.csv"
+    bad.write_text("message,label\n오늘 날씨 좋다,일반\n", "utf-8")
+    assert run_eval(argparse.Namespace(file=bad, model=model)) == 2
+    assert "lacks column(s)" in capsys.readouterr().out
+    bad.write_text("text,category\n오늘 날씨 좋다,잡담\n", "utf-8")
+    assert run_eval(argparse.Namespace(file=bad, model=model)) == 2
+    assert "unknown category '잡담'" in capsys.readouterr().out
+
 
 def test_run_eval_names_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"nope\.csv"):

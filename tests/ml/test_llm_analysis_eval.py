@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,14 @@ import pytest
 
 from ml.llm import generate as generate_module
 from ml.llm.analysis import TurnAnalysis
-from ml.llm.evaluate_analysis import Row, report, score_memories, similarity, sweep_report
+from ml.llm.evaluate_analysis import (
+    Row,
+    load_analysis_rows,
+    report,
+    score_memories,
+    similarity,
+    sweep_report,
+)
 from ml.llm.generate import Generation, analyze_turn
 from ml.llm.loader import LoadedLLM
 from ml.memory.records import MemoryFact, parse_memories
@@ -92,3 +100,17 @@ def test_the_memory_list_opens_when_its_first_token_is_likely_enough(
     assert prompts[0].endswith(" [") is opens
     assert [f.text for f in analysis.memories] == (["[반려동물: 고양이 나비]"] if opens else [])
     assert analysis.expression.pose == "보통" and not analysis.repaired
+
+
+def test_a_malformed_rows_file_is_refused_with_its_line(tmp_path: Path) -> None:
+    good = {"message": "m", "reply": "r", "now": "2026-11-27 (금) 10:00", "memories": []}
+    good |= {"eyes": "보통", "mouth": "보통", "pose": "없음"}
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps(good) + "\n\n" + json.dumps({"message": "m"}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3 lacks reply"):
+        load_analysis_rows(path, None)
+    path.write_text(json.dumps(good) + "\n", encoding="utf-8")
+    assert load_analysis_rows(path, None) == [good]
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_analysis_rows(path, None)
