@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import time
 from dataclasses import dataclass, replace
@@ -39,20 +38,15 @@ from ml.llm.loader import LoadedLLM, load_llm
 from ml.llm.prompts import analysis_prompt
 from ml.memory.dates import resolve_relative_dates
 from ml.memory.records import MemoryFact, parse_memories
+from ml.text.normalize import letter_bigrams
 
 MATCH = 0.4
 SWEEP = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
-_NOT_TEXT = re.compile(r"[^가-힣a-zA-Z0-9]")
-
-
-def _bigrams(text: str) -> set[str]:
-    compact = _NOT_TEXT.sub("", text)
-    return {compact[i : i + 2] for i in range(len(compact) - 1)} or {compact}
 
 
 def similarity(a: str, b: str) -> float:
     """Dice coefficient of the two texts' character bigrams (letters and digits only)."""
-    x, y = _bigrams(a), _bigrams(b)
+    x, y = letter_bigrams(a), letter_bigrams(b)
     return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
 
 
@@ -110,6 +104,7 @@ def analyse_rows(
     done = []
     for i, data in enumerate(rows, 1):
         prompt = analysis_prompt(data["message"], data["reply"], data["now"], few_shot=llm.adapter is None)
+        # Computed again inside analyze_turn, on purpose: the timed call is exactly what serving pays.
         p_open = memory_open_probability(llm, prompt) if llm.adapter is not None else 0.0
         started = time.perf_counter()
         analysis = analyze_turn(llm, data["message"], data["reply"], data["now"], repetition_penalty=penalty)

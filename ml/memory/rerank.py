@@ -24,6 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ml.embedding import PLAIN_USE
+from ml.text.normalize import letter_bigrams
+
 CANDIDATES = 5
 FEATURES = (
     "cosine",
@@ -52,12 +55,6 @@ _DAY_WORDS = (
     "토요일",
     "일요일",
 )
-_LETTERS = re.compile(r"[^가-힣a-zA-Z0-9]")
-
-
-def _bigrams(text: str) -> set[str]:
-    compact = _LETTERS.sub("", text)
-    return {compact[i : i + 2] for i in range(len(compact) - 1)}
 
 
 def _syllables(text: str) -> set[str]:
@@ -75,12 +72,12 @@ def candidate_features(
     """(indices of the top candidates by cosine, their (K, len(FEATURES)) features)."""
     order = [int(i) for i in np.argsort(-scores)[:CANDIDATES]]
     mean, spread = float(scores.mean()), float(scores.std()) + 1e-6
-    q_bigrams, q_syllables = _bigrams(query), _syllables(query)
+    q_bigrams, q_syllables = letter_bigrams(query), _syllables(query)
     q_days = {d for d in _DAY_WORDS if d in query}
     rows = []
     for rank, i in enumerate(order):
         key, value = _split(memories[i])
-        v_bigrams, k_bigrams = _bigrams(value), _bigrams(key)
+        v_bigrams, k_bigrams = letter_bigrams(value), letter_bigrams(key)
         other = order[1] if rank == 0 and len(order) > 1 else order[0]
         k_days = {d for d in _DAY_WORDS if d in key}
         rows.append(
@@ -182,12 +179,12 @@ RERANK_FILE = "rerank.json"
 def _model_folder(embedder: str) -> Path:
     from ml.memory.sbert import EMBEDDER_NAME, MODEL_DIR
 
-    return MODEL_DIR if embedder in (EMBEDDER_NAME, "usem3") else Path(embedder)
+    return MODEL_DIR if embedder in (EMBEDDER_NAME, PLAIN_USE) else Path(embedder)
 
 
 def load_reranker(embedder: str) -> Reranker | None:
     """The reranker saved beside a memory model ('memory-sbert' or a folder), if it has one."""
-    if embedder == "usem3":  # fitted on the memory model's cosines, not plain USE's
+    if embedder == PLAIN_USE:  # fitted on the memory model's cosines, not plain USE's
         return None
     path = _model_folder(embedder) / RERANK_FILE
     return Reranker.load(path) if path.is_file() else None
@@ -205,7 +202,7 @@ def cosine_threshold(embedder: str) -> float:
     """The cosine a memory must reach without a reranker, as `ohlora train memory` chose it on
     validation (metrics.json beside the model; plain USE has its own entry there)."""
     metrics = _model_folder(embedder) / "metrics.json"
-    key = "usem3_memory_threshold" if embedder == "usem3" else "memory_threshold"
+    key = "usem3_memory_threshold" if embedder == PLAIN_USE else "memory_threshold"
     try:
         return float(json.loads(metrics.read_text(encoding="utf-8"))[key])
     except (OSError, ValueError, KeyError) as exc:

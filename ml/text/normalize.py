@@ -5,7 +5,8 @@
 Hangul typed in English keyboard mode (tlqkf), glyphs standing in for jamo (ㅈl랄, 짜oㄲH, ㅇ卜),
 a few hanja (與黨), emoji, digits or symbols between syllables (사💗랑💗해, 씨1발), spaced-out
 syllables (시 발 놈), split jamo (ㅅㅣㅂㅏㄹ), stretched syllables (시이이발, 기이임치, 바암) and
-stuttered ones (좌좌좌좀).
+stuttered ones (좌좌좌좀). `letter_bigrams` is the shared bag of adjacent letters that compares two
+texts regardless of spacing and punctuation.
 """
 
 from __future__ import annotations
@@ -165,3 +166,12 @@ def fold_for_screening(text: str) -> str:
     text = _STUTTER.sub(r"\1", text)
     text = _REPEAT.sub(r"\1\1\1", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+_NOT_LETTER = re.compile(r"[^가-힣a-zA-Z0-9]")
+
+
+def letter_bigrams(text: str) -> set[str]:
+    """Adjacent pairs of Hangul syllables, Latin letters and digits, spaces and symbols removed."""
+    compact = _NOT_LETTER.sub("", text)
+    return {compact[i : i + 2] for i in range(len(compact) - 1)}
