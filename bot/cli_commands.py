@@ -56,7 +56,6 @@ def register_eval(parser: argparse.ArgumentParser) -> None:
     analysis.add_argument("--base", action="store_true", help="the un-tuned base model (prompted)")
     analysis.add_argument("--limit", type=int, default=None, help="at most this many rows")
     analysis.add_argument("--sweep", action="store_true", help="also score other memory-opening ratios")
-    analysis.add_argument("--repetition-penalty", type=float, default=None, help="default: serving's")
     analysis.set_defaults(run=_call("ml.llm.evaluate_analysis", "run_eval"))
     _add(
         sub,

@@ -28,12 +28,7 @@ from typing import Any
 from ml.llm.analysis import TurnAnalysis
 from ml.llm.dataset import is_validation, load_rows
 from ml.llm.evaluate import is_korean
-from ml.llm.generate import (
-    ANALYSIS_REPETITION_PENALTY,
-    MEMORY_OPEN_RATIO,
-    analyze_turn,
-    memory_open_probability,
-)
+from ml.llm.generate import MEMORY_OPEN_RATIO, analyze_turn, memory_open_probability
 from ml.llm.loader import LoadedLLM, load_llm
 from ml.llm.prompts import analysis_prompt
 from ml.memory.dates import resolve_relative_dates
@@ -98,30 +93,21 @@ class Row:
         return date.fromisoformat(self.data["now"][:10])
 
 
-def analyse_rows(
-    llm: LoadedLLM, rows: list[dict[str, Any]], sweep: bool, show: bool, penalty: float
-) -> list[Row]:
+def analyse_rows(llm: LoadedLLM, rows: list[dict[str, Any]], sweep: bool, show: bool) -> list[Row]:
     done = []
     for i, data in enumerate(rows, 1):
         prompt = analysis_prompt(data["message"], data["reply"], data["now"], few_shot=llm.adapter is None)
         # Computed again inside analyze_turn, on purpose: the timed call is exactly what serving pays.
         p_open = memory_open_probability(llm, prompt) if llm.adapter is not None else 0.0
         started = time.perf_counter()
-        analysis = analyze_turn(llm, data["message"], data["reply"], data["now"], repetition_penalty=penalty)
+        analysis = analyze_turn(llm, data["message"], data["reply"], data["now"])
         row = Row(data, analysis, time.perf_counter() - started, p_open)
         if sweep and llm.adapter is not None:
             production_opened = p_open >= MEMORY_OPEN_RATIO
             row.opened = analysis if production_opened else None
             row.closed = None if production_opened else analysis
             if row.opened is None and p_open >= min(SWEEP):
-                row.opened = analyze_turn(
-                    llm,
-                    data["message"],
-                    data["reply"],
-                    data["now"],
-                    open_ratio=0.0,
-                    repetition_penalty=penalty,
-                )
+                row.opened = analyze_turn(llm, data["message"], data["reply"], data["now"], open_ratio=0.0)
         if show:
             stored = " ".join(f.text for f in analysis.memories) or "없음"
             written = " ".join(data["memories"]) or "없음"
@@ -223,8 +209,7 @@ def run_eval(args: argparse.Namespace) -> int:
         print(f"cannot read {args.file}: {exc}")
         return 2
     llm = load_llm(replace(config.llm, use_adapter=not args.base))
-    penalty = ANALYSIS_REPETITION_PENALTY if args.repetition_penalty is None else args.repetition_penalty
-    done = analyse_rows(llm, rows, args.sweep, args.show, penalty)
+    done = analyse_rows(llm, rows, args.sweep, args.show)
     result = report(done)
     tuned = "(un-tuned base, prompted)" if llm.adapter is None else f"+ LoRA {llm.adapter}"
     print(f"model: {config.llm.model} {tuned}; rows: {result['n']} ({result['with_memories']} with memories)")

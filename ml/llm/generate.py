@@ -1,4 +1,5 @@
-"""Greedy generation that stops at the next `###` marker, and the two tasks built on it."""
+"""Her reply (greedy generation that stops at the next `###` marker, checked and retried) and the
+analysis of a turn (one cached greedy pass over a fixed scaffold)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import torch
 from transformers import StoppingCriteria, StoppingCriteriaList
 
 from ml import interrupt
+from ml.expression import EYES_LEVELS, MOUTH_LEVELS, POSE_LEVELS
 from ml.llm.analysis import TurnAnalysis, parse_analysis
+from ml.llm.cached_decoding import CachedDecoder
 from ml.llm.facts import fact_answer, states_fact
 from ml.llm.loader import LoadedLLM
 from ml.llm.prompts import MARKER, TurnContext, analysis_prompt, reply_prompt
@@ -56,9 +59,8 @@ def generate(
 ) -> Generation:
     """Greedy by default; `sample` (seeded) gives a different answer for a retry.
 
-    The repetition penalty and the ban on repeated 4-grams keep free text from looping; a
-    structured output passes `repetition_penalty=1.0`, which lifts both (its fields repeat words
-    by design).
+    The repetition penalty and the ban on repeated 4-grams keep free text from looping;
+    `repetition_penalty=1.0` lifts both.
     """
     tok = llm.tokenizer
     inputs = tok(prompt, return_tensors="pt").to(llm.model.device)
@@ -135,47 +137,45 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
 # memory-free turns stored one ([반려동물: 분수 나눗셈]); at 0.3 44 / 26 / 20 %; at 0.5 41 / 52 / 6 %,
 # the best F1 (0.46 against 0.22 at 0.1). Junk a user sees under /memory costs more than a missed fact.
 MEMORY_OPEN_RATIO = 0.5
-# The reply's repetition penalty also penalised the analysis's fixed words: after "눈 보통" the
-# "보통" of mouth and pose was pushed aside, and "고개 많이" came out on most turns. Lifted here;
-# on the first 43 validation turns pose accuracy 44 % → 72 %, eyes 84 % both, mouth 65 % → 58 %.
-ANALYSIS_REPETITION_PENALTY = 1.0
+# Token budgets of the analysis's two free lines (a memory list, a summary): the longest written
+# targets take ~30 tokens; a line cut at the budget is kept as it is.
+LINE_TOKENS = 40
 
 
-@torch.inference_mode()
 def memory_open_probability(llm: LoadedLLM, prompt: str) -> float:
     """P(" [") against P(" 없음") as the first token after the analysis prompt's `### 기억:`."""
-    tok = llm.tokenizer
-    inputs = tok(prompt, return_tensors="pt").to(llm.model.device)
-    logits = llm.model(**inputs).logits[0, -1]  # (V,)
-    open_id = tok(" [", add_special_tokens=False)["input_ids"][0]
-    none_id = tok(" 없음", add_special_tokens=False)["input_ids"][0]
-    pair = torch.softmax(logits[[open_id, none_id]].float(), dim=0)
-    return float(pair[0])
+    return CachedDecoder(llm.tokenizer, llm.model, prompt).first_token_odds(" [", " 없음")
 
 
 def analyze_turn(
-    llm: LoadedLLM,
-    message: str,
-    reply: str,
-    now: str,
-    max_new_tokens: int = 64,
-    open_ratio: float = MEMORY_OPEN_RATIO,
-    repetition_penalty: float = ANALYSIS_REPETITION_PENALTY,
+    llm: LoadedLLM, message: str, reply: str, now: str, open_ratio: float = MEMORY_OPEN_RATIO
 ) -> TurnAnalysis:
-    """One generation yields memories, summary and expression; malformed output is repaired.
+    """One greedy pass over the structured output yields memories, summary and expression.
 
-    `open_ratio` 0 always opens the memory list, above 1 never does (the model then decides alone).
+    The scaffold between the fields is fed, not generated, and the expression levels are chosen
+    among the valid ones (`CachedDecoder`), so the output is always well-formed; a missing summary
+    is still repaired by `parse_analysis`. No repetition penalty: the fields repeat words by design
+    (with the reply's 1.15, "보통" after "눈 보통" was pushed aside and "고개 많이" came out on most
+    turns). `open_ratio` 0 always opens the memory list, above 1 never forces it either way (the
+    model then decides alone, as the prompted base model always does).
     """
     prompt = analysis_prompt(message, reply, now, few_shot=llm.adapter is None)
-    opens = llm.adapter is not None and (
-        open_ratio <= 0 or (open_ratio <= 1 and memory_open_probability(llm, prompt) >= open_ratio)
-    )
-    opened = " [" if opens else ""
-    gen = generate(
-        llm,
-        prompt + opened,
-        max_new_tokens,
-        stops=("고개 없음", "고개 보통", "고개 많이", "\n\n"),
-        repetition_penalty=repetition_penalty,
-    )
-    return parse_analysis(opened + gen.text, message)
+    decoder = CachedDecoder(llm.tokenizer, llm.model, prompt)
+    if llm.adapter is None or open_ratio > 1:
+        memories = decoder.line(LINE_TOKENS)
+    elif open_ratio <= 0 or decoder.first_token_odds(" [", " 없음") >= open_ratio:
+        decoder.force(" [")
+        memories = " [" + decoder.line(LINE_TOKENS)
+    else:
+        decoder.force(" 없음\n")
+        memories = " 없음"
+    decoder.force(f"{MARKER} 요약:")
+    summary = decoder.line(LINE_TOKENS)
+    decoder.force(f"{MARKER} 표정: 눈")
+    eyes = decoder.choose([f" {level}" for level in EYES_LEVELS])
+    decoder.force(", 입")
+    mouth = decoder.choose([f" {level}" for level in MOUTH_LEVELS])
+    decoder.force(", 고개")
+    pose = decoder.choose([f" {level}" for level in POSE_LEVELS])
+    completion = f"{memories}\n{MARKER} 요약:{summary}\n{MARKER} 표정: 눈{eyes}, 입{mouth}, 고개{pose}"
+    return parse_analysis(completion, message)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ml.expression import Expression
 from ml.llm import generate as generate_module
 from ml.llm.analysis import TurnAnalysis
 from ml.llm.evaluate_analysis import (
@@ -19,7 +20,7 @@ from ml.llm.evaluate_analysis import (
     similarity,
     sweep_report,
 )
-from ml.llm.generate import Generation, analyze_turn
+from ml.llm.generate import analyze_turn
 from ml.llm.loader import LoadedLLM
 from ml.memory.records import MemoryFact, parse_memories
 
@@ -81,25 +82,45 @@ def test_the_sweep_uses_the_opened_analysis_only_above_each_ratio() -> None:
     assert by_ratio[0.05] == 1.0 and by_ratio[0.1] == 0.0
 
 
+class ScriptedDecoder:
+    """Stands in for CachedDecoder: P(" [") is 0.15, and each line and choice is scripted."""
+
+    def __init__(self, tokenizer: Any, model: Any, prompt: str) -> None:
+        self.text = prompt
+
+    def first_token_odds(self, wanted: str, other: str) -> float:
+        return 0.15
+
+    def force(self, text: str) -> None:
+        self.text += text
+
+    def line(self, max_tokens: int) -> str:
+        written = "반려동물: 고양이 나비]" if self.text.endswith(" [") else " 고양이 얘기"
+        self.text += written + "\n"
+        return written
+
+    def choose(self, options: list[str]) -> str:
+        self.text += options[1]
+        return options[1]
+
+
 @pytest.mark.parametrize(("ratio", "opens"), [(0.0, True), (0.1, True), (0.2, False), (1.5, False)])
 def test_the_memory_list_opens_when_its_first_token_is_likely_enough(
     monkeypatch: pytest.MonkeyPatch, ratio: float, opens: bool
 ) -> None:
-    prompts: list[str] = []
-
-    def fake_generate(llm: Any, prompt: str, max_new_tokens: int, stops: Any, **kwargs: Any) -> Generation:
-        prompts.append(prompt)
-        text = "반려동물: 고양이 나비]" if prompt.endswith(" [") else " 없음"
-        return Generation(text + "\n### 요약: 고양이 얘기\n### 표정: 눈 크게, 입 크게, 고개 보통", 9, 0.1)
-
-    monkeypatch.setattr(generate_module, "generate", fake_generate)
-    monkeypatch.setattr(generate_module, "memory_open_probability", lambda llm, prompt: 0.15)
+    decoders: list[ScriptedDecoder] = []
+    monkeypatch.setattr(
+        generate_module, "CachedDecoder", lambda *a: decoders.append(ScriptedDecoder(*a)) or decoders[-1]
+    )
     llm = LoadedLLM(tokenizer=None, model=None, adapter=Path("adapter"), name="scripted")
     now = "2026-11-27 (금) 10:00"
     analysis = analyze_turn(llm, "나 고양이 키워. 이름은 나비야", "귀엽다!", now, open_ratio=ratio)
-    assert prompts[0].endswith(" [") is opens
+    completion = decoders[0].text.split("### 기억:", 1)[1]
+    assert completion.startswith(" [") is opens
     assert [f.text for f in analysis.memories] == (["[반려동물: 고양이 나비]"] if opens else [])
-    assert analysis.expression.pose == "보통" and not analysis.repaired
+    assert analysis.summary == "고양이 얘기" and not analysis.repaired
+    assert analysis.expression == Expression("보통", "크게", "보통")
+    assert completion.endswith("### 요약: 고양이 얘기\n### 표정: 눈 보통, 입 크게, 고개 보통")
 
 
 def test_a_malformed_rows_file_is_refused_with_its_line(tmp_path: Path) -> None:
