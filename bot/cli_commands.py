@@ -80,6 +80,9 @@ def register_train(parser: argparse.ArgumentParser) -> None:
         "--oversample", default="fact,refuse", help="row kinds seen twice per epoch (comma-separated)"
     )
     llm.set_defaults(run=_call("ml.llm.train", "run_train"))
+    vocab = sub.add_parser("llm-vocab", help="an adapter's output vocabulary, from its training rows")
+    vocab.add_argument("--adapter", type=Path, default=None, help="adapter folder (default: committed)")
+    vocab.set_defaults(run=_call("ml.llm.train", "run_output_vocab"))
     facts = sub.add_parser("facts", help="her fact-lookup head (which facts a message asks about)")
     facts.add_argument("--out", type=Path, default=None)
     facts.add_argument("--seed", type=int, default=7)

@@ -16,6 +16,7 @@ from typing import Any
 import torch
 
 from ml import interrupt
+from ml.llm.output_vocab import allow_prompt
 
 
 class Interrupted(RuntimeError):
@@ -33,6 +34,7 @@ class CachedDecoder:
         self.tokenizer, self.model = tokenizer, model
         self.cache: Any = None
         self.pending = self._ids(prompt, special=True)
+        allow_prompt(model, self.pending)  # a trimmed output layer may also write the prompt's tokens
         self._logits = torch.empty(0)
         self.passes = 0  # forward passes so far, the prompt's included
 

@@ -18,6 +18,7 @@ from ml.llm.analysis import TurnAnalysis, parse_analysis
 from ml.llm.cached_decoding import CachedDecoder
 from ml.llm.facts import fact_answer, states_fact
 from ml.llm.loader import LoadedLLM
+from ml.llm.output_vocab import allow_prompt
 from ml.llm.prompts import MARKER, TurnContext, analysis_prompt, reply_prompt
 from ml.llm.refusals import declines, refusal_reply
 
@@ -65,6 +66,7 @@ def generate(
     tok = llm.tokenizer
     inputs = tok(prompt, return_tensors="pt").to(llm.model.device)
     prompt_len = int(inputs["input_ids"].shape[1])
+    allow_prompt(llm.model, inputs["input_ids"][0].tolist())
     started = time.perf_counter()
     output = llm.model.generate(
         **inputs,

