@@ -23,9 +23,18 @@ _REFUSALS: dict[str, tuple[str, ...]] = {
     ),
     HATE: (
         "그런 말은 나도 다른 사람도 상처받아. 서로 존중하면서 얘기하자 🙏",
-        "그건 도와줄 수 없어. 대신 다른 얘기라면 얼마든지 들어 줄게.",
+        "그런 말은 듣기 힘들어 😢 조금 진정하고 다른 얘기 하자.",
     ),
 }
+# 혐오/기타 holds abuse and requests for crime or harm; a request gets a refusal of the request, not
+# a reply to an insult ("대마초 어디서 구해?" → "그런 말은 나도 상처받아" read as a non sequitur).
+_HARM_REQUEST_REPLIES = (
+    "그건 도와줄 수 없어. 대신 다른 얘기라면 얼마든지 들어 줄게.",
+    "위험하거나 누군가를 해칠 수 있는 일은 도와줄 수 없어 🙏 다른 얘기 하자!",
+)
+_REQUEST = re.compile(
+    r"방법|법\s*(좀|알려|있)|어디서|어디로|어떻게|알려|구할|구해|사려면|만들|써\s*줘|해\s*줘|줘\s*$|줄래"
+)
 
 _DECLINE = re.compile(
     r"어려워|안\s*돼|못\s*해|할\s*수\s*없|수는\s*없|패스|미안|거절|말하지\s*않|편을\s*들|"
@@ -61,15 +70,18 @@ def canned_reply(screening: Screening, message: str, seed: int) -> str | None:
     if screening.self_harm:
         return care_reply(message, seed)
     if screening.blocked:
-        return refusal_reply(screening.category, seed)
+        return refusal_reply(screening.category, seed, message)
     if screening.injection:
         return _STAYS_HERSELF[seed % len(_STAYS_HERSELF)]
     return None
 
 
-def refusal_reply(category: str, seed: int) -> str:
-    """A polite refusal for `category`; `seed` (e.g. the job id) varies the wording."""
+def refusal_reply(category: str, seed: int, message: str = "") -> str:
+    """A polite refusal for `category`; `seed` (e.g. the job id) varies the wording. Under 혐오/기타
+    a message that asks for something is turned down as a request."""
     options = _REFUSALS.get(category, _REFUSALS[HATE])
+    if options is _REFUSALS[HATE] and _REQUEST.search(message):
+        options = _HARM_REQUEST_REPLIES
     return options[seed % len(options)]
 
 
