@@ -134,3 +134,26 @@ async def test_every_admin_command_is_guarded(simcord_env, command: str) -> None
     result = await alice.slash(channel, command, **options)
     assert "관리자" in result.response.content
     assert_error(simcord_env, discord.app_commands.CheckFailure)
+
+
+async def test_the_ladder_climbs_then_steps_down_after_clean_periods_and_says_how_to_appeal(
+    simcord_env,
+) -> None:
+    from datetime import timedelta
+
+    from bot.db.models import utcnow
+
+    _, channel, alice = _world(simcord_env)
+    now = [utcnow()]
+    simcord_env.bot.service.clock = lambda: now[0]  # the service's clock, moved by the test
+    await _tell(simcord_env, alice, channel, "ㅅㅂ 꺼져")  # 혐오/기타: 1d → 7d → 90d → 1461d
+    first = channel.last_message.content
+    assert "1일" in first and "제재 번호 #" in first and "이의가 있으면" in first
+    await _tell(simcord_env, alice, channel, "안녕")
+    assert "대화할 수 없어" in channel.last_message.content  # banned for now
+    now[0] += timedelta(days=2)  # the day is over: the next offence climbs one rung
+    await _tell(simcord_env, alice, channel, "ㅅㅂ 또 꺼져")
+    assert "7일" in channel.last_message.content
+    now[0] += timedelta(days=7 + 2 * 30 + 1)  # ban over, then two clean periods (30 days each)
+    await _tell(simcord_env, alice, channel, "ㅅㅂ 진짜 꺼져")
+    assert "1일" in channel.last_message.content  # two rungs down from the next one: the first
