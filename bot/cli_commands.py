@@ -57,6 +57,10 @@ def register_eval(parser: argparse.ArgumentParser) -> None:
     analysis.add_argument("--limit", type=int, default=None, help="at most this many rows")
     analysis.add_argument("--sweep", action="store_true", help="also score other memory-opening ratios")
     analysis.set_defaults(run=_call("ml.llm.evaluate_analysis", "run_eval"))
+    layer = sub.add_parser("output-layer", help="trimmed against full output layer: identity and time")
+    layer.add_argument("--limit", type=int, default=40, help="validation rows (default 40)")
+    layer.add_argument("--show", action="store_true", help="print the rows whose outputs differ")
+    layer.set_defaults(run=_call("ml.llm.evaluate_output_layer", "run_eval"))
     _add(
         sub,
         "face",

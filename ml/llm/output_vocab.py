@@ -10,8 +10,9 @@ without it, and the prompted base model, keep the whole vocabulary.
 
 Scores of tokens outside the vocabulary are −inf, so greedy decoding, sampling and the logits
 processors of `generate` work unchanged; a step writes a different token from the full layer's
-only when the full layer's best token lies outside the vocabulary (on 40 validation turns, full
-layer against trimmed in one process: replies 40/40 and analyses 40/40 identical).
+only when the full layer's best token lies outside the vocabulary. `ohlora eval output-layer` measures
+both on the persona validation split (40 turns, greedy: replies 39/40 and analyses 40/40 identical;
+reply p50 0.77 s against 1.23 s, analysis 1.31 s against 2.04 s, 2 cores).
 """
 
 from __future__ import annotations
