@@ -1,9 +1,9 @@
 """`ohlora train facts`: fit the fact-lookup head (ml/llm/facts.py) on the persona rows.
 
 Positives: a fact row's message, labelled with the facts its gold reply states, and the questions
-of `data/fact_questions.csv` (`text,fact`, about 70 phrasings per fact, `none` for hard negatives:
-other people's birthdays, 알파고 the Go AI, the real aurora…). Negatives: every other persona row
-(chat, memory chat, refusals, look-alikes…), so ordinary talk adds no line.
+of `data/fact_questions*.csv` (`text,fact`, about 135 phrasings per fact over two rounds, `none` for
+hard negatives: other people's birthdays, 알파고 the Go AI, the real aurora…). Negatives: every other
+persona row (chat, memory chat, refusals, look-alikes…), so ordinary talk adds no line.
 Split: the persona data's own fixed group split (dataset.is_validation); 15 % of the questions by a
 hash of their text. Seeded, a few seconds.
 """
@@ -25,16 +25,17 @@ from ml.embedding import base_embedder, load_embedder
 from ml.llm.dataset import DATA_DIR, is_validation, load_rows
 from ml.llm.facts import HEAD_FILE, KEYS, FactHead, features, reply_labels
 
-QUESTIONS = DATA_DIR / "fact_questions.csv"
 
-
-def question_rows(path: Path = QUESTIONS) -> list[dict[str, Any]]:
-    """The labelled questions as rows shaped like persona rows (`facts` instead of a reply)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+def question_rows(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
+    """The labelled questions of every `fact_questions*.csv`, shaped like persona rows (`facts`
+    instead of a reply)."""
+    rows: list[dict[str, str]] = []
+    for path in sorted(data_dir.glob("fact_questions*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows += list(csv.DictReader(handle))
     unknown = {r["fact"] for r in rows} - set(KEYS) - {"none"}
     if unknown:
-        raise ValueError(f"{path}: unknown facts {sorted(unknown)}")
+        raise ValueError(f"{data_dir}: unknown facts {sorted(unknown)}")
     return [
         {"message": r["text"], "kind": "fact" if r["fact"] != "none" else "question", "facts": [r["fact"]]}
         for r in rows
