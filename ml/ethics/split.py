@@ -32,9 +32,15 @@ THIRD_SOURCES = (DATA_DIR / "extra_crime.csv", DATA_DIR / "extra_benign.csv")
 # Fourth round: affection for someone else (a pet named 나비, a baby, a boyfriend, an idol) that
 # screened as a confession to her, against confessions to her in the same words (우리 로라 보고 싶었어).
 FOURTH_SOURCES = (DATA_DIR / "fourth_romance.csv",)
-# Questions users ask about her (ml/llm/data/fact_questions.csv, `text,fact`): all ordinary chat.
+# Fifth round: requests that she join in or help with insulting, mocking or harassing a third party
+# (a user's own father, a teacher, a classmate, a streamer, a region…: "같이 까자", "악플 써줘"), each
+# with an evasion and a look-alike about the same person (venting, asking how to cope). The fourth-round
+# classifier let 44 of their 156 hate rows through as 일반.
+FIFTH_SOURCES = (DATA_DIR / "fifth_third_party.csv",)
+# Questions users ask about her (ml/llm/data/fact_questions*.csv, `text,fact`): all ordinary chat.
 # Without them "로라야 너 본명이 뭐였더라?" screened as a confession and "성격 유형 … 네 글자로" as abuse.
 QUESTIONS_ABOUT_HER = DATA_DIR.parent.parent / "llm" / "data" / "fact_questions.csv"
+MORE_QUESTIONS_ABOUT_HER = QUESTIONS_ABOUT_HER.with_name("fact_questions_r2.csv")
 TEST_CSV = DATA_DIR / "test.csv"
 SEED = 42
 TEST_FRACTION = 0.2
@@ -80,11 +86,11 @@ def load_dataset(paths: Iterable[Path] = SOURCES) -> list[Row]:
     return [row for path in paths for row in read_rows(path)]
 
 
-def questions_about_her(path: Path = QUESTIONS_ABOUT_HER) -> list[Row]:
+def questions_about_her(path: Path = QUESTIONS_ABOUT_HER, prefix: str = "fq") -> list[Row]:
     """The fact questions as ordinary (일반) rows, one group each."""
     with path.open(encoding="utf-8", newline="") as handle:
         texts = [record["text"] for record in csv.DictReader(handle)]
-    return [Row(text, NORMAL, "plain", f"fq{i:04d}") for i, text in enumerate(texts, start=1)]
+    return [Row(text, NORMAL, "plain", f"{prefix}{i:04d}") for i, text in enumerate(texts, start=1)]
 
 
 def split_rows(
@@ -118,6 +124,8 @@ def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tup
         load_dataset(p for p in EXTRA_SOURCES if p.is_file()) + questions_about_her(),
         load_dataset(p for p in THIRD_SOURCES if p.is_file()),
         load_dataset(p for p in FOURTH_SOURCES if p.is_file()),
+        load_dataset(p for p in FIFTH_SOURCES if p.is_file())
+        + questions_about_her(MORE_QUESTIONS_ABOUT_HER, "fq2-"),
     ]
     train: list[Row] = []
     test: list[Row] = []
