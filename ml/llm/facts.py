@@ -116,7 +116,9 @@ def states_fact(reply: str, key: str, day: date) -> bool:
     grades = set(re.findall(r"(\d)\s*학년", reply)) - {"3"}
     dates = set(re.findall(r"(\d+월\s*\d+일)", reply)) if key == "birth" else set()
     wrong_birthday = {d for d in dates if re.sub(r"\s", "", d) != "10월11일"}
-    return not (years or ages or grades or wrong_birthday)
+    # A major named but not hers ("샘올대 인공지모드학과야!", the 270M model garbling 인공지능).
+    wrong_major = key == "university" and bool(re.search(r"학과|전공", reply)) and "인공지능" not in reply
+    return not (years or ages or grades or wrong_birthday or wrong_major)
 
 
 def fact_answer(key: str, day: date) -> str:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import torch
-from transformers import StoppingCriteria, StoppingCriteriaList
+from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria, StoppingCriteriaList
 
 from ml import interrupt
 from ml.expression import EYES_LEVELS, MOUTH_LEVELS, POSE_LEVELS
@@ -20,7 +20,7 @@ from ml.llm.facts import fact_answer, states_fact
 from ml.llm.loader import LoadedLLM
 from ml.llm.output_vocab import allow_prompt
 from ml.llm.prompts import MARKER, TurnContext, analysis_prompt, reply_prompt
-from ml.llm.refusals import declines, refusal_reply
+from ml.llm.refusals import STEER_OFF, declines, refusal_reply
 
 FALLBACK_REPLY = "앗, 방금 말이 잘 안 나왔어 😅 한 번만 다시 말해 줄래?"
 
@@ -37,6 +37,23 @@ class _StopOnMarker(StoppingCriteria):
             return True
         tail = self.tokenizer.decode(input_ids[0, self.prompt_len :][-8:], skip_special_tokens=True)
         return any(stop in tail for stop in self.stops)
+
+
+class _Avoid(LogitsProcessor):
+    """Rules out each of the `top_k` likeliest next tokens that would make the generated text match
+    `pattern`, so decoding takes the best continuation that does not say it (a refusal of a message
+    the screen cleared). Tokens beyond the top k are left alone: greedy decoding never reaches them
+    unless all k were ruled out."""
+
+    def __init__(self, tokenizer: Any, prompt_len: int, pattern: re.Pattern[str], top_k: int = 16) -> None:
+        self.tokenizer, self.prompt_len, self.pattern, self.top_k = tokenizer, prompt_len, pattern, top_k
+
+    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+        written = self.tokenizer.decode(input_ids[0, self.prompt_len :], skip_special_tokens=True)
+        for token in torch.topk(scores[0], min(self.top_k, scores.shape[-1])).indices.tolist():
+            if self.pattern.search(written + self.tokenizer.decode([token], skip_special_tokens=True)):
+                scores[0, token] = float("-inf")
+        return scores
 
 
 @dataclass(frozen=True)
@@ -57,8 +74,10 @@ def generate(
     stops: tuple[str, ...],
     sample: bool = False,
     repetition_penalty: float = 1.15,
+    avoid: re.Pattern[str] | None = None,
 ) -> Generation:
-    """Greedy by default; `sample` (seeded) gives a different answer for a retry.
+    """Greedy by default; `sample` (seeded) gives a different answer for a retry; `avoid` steers
+    decoding around text that matches it (`_Avoid`).
 
     The repetition penalty and the ban on repeated 4-grams keep free text from looping;
     `repetition_penalty=1.0` lifts both.
@@ -76,6 +95,7 @@ def generate(
         repetition_penalty=repetition_penalty,
         no_repeat_ngram_size=4 if repetition_penalty > 1.0 else 0,
         stopping_criteria=StoppingCriteriaList([_StopOnMarker(tok, prompt_len, stops)]),
+        logits_processor=LogitsProcessorList([_Avoid(tok, prompt_len, avoid)] if avoid else []),
         pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id,
     )
     new = output[0, prompt_len:]
@@ -97,7 +117,8 @@ def clean_reply(text: str) -> str:
 
 def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> Generation:
     """Her reply, never empty: an empty or non-Korean reply is retried with sampling; so is a refusal
-    of a message the screen cleared (the small adapter over-refuses look-alikes) and a reply that
+    of a message the screen cleared (the small adapter over-refuses look-alikes; its last try is
+    decoded with every declining phrase ruled out) and a reply that
     plays along with romance or politics the screen is sure of, and one that omits or contradicts the
     fact the message asks about (`ctx.facts`). After the retries the last Korean reply stands, else a
     polite fallback; a request she must decline gets her canned refusal, a fact question her own
@@ -108,10 +129,14 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
     day = date.fromisoformat(ctx.now[:10])
     best: str | None = None
     tokens, seconds = 0, 0.0  # summed over attempts, so latency figures include retries
-    for attempt in range(3 if ctx.cleared or ctx.decline or fact else 2):
+    attempts = 3 if ctx.cleared or ctx.decline or fact else 2
+    for attempt in range(attempts):
         if attempt:
             torch.manual_seed(attempt)
-        gen = generate(llm, prompt, max_new_tokens, stops=(MARKER, "\n\n"), sample=attempt > 0)
+        if ctx.cleared and attempt == attempts - 1:  # twice declined: greedy, steered off declining
+            gen = generate(llm, prompt, max_new_tokens, stops=(MARKER, "\n\n"), avoid=STEER_OFF)
+        else:
+            gen = generate(llm, prompt, max_new_tokens, stops=(MARKER, "\n\n"), sample=attempt > 0)
         tokens, seconds = tokens + gen.tokens, seconds + gen.seconds
         text = clean_reply(gen.text)
         if len(text) < 2 or not re.search(r"[가-힣]", text):

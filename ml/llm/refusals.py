@@ -36,11 +36,15 @@ _REQUEST = re.compile(
     r"방법|법\s*(좀|알려|있)|어디서|어디로|어떻게|알려|구할|구해|사려면|만들|써\s*줘|해\s*줘|줘\s*$|줄래"
 )
 
-_DECLINE = re.compile(
+DECLINE = re.compile(
     r"어려워|안\s*돼|못\s*해|할\s*수\s*없|수는\s*없|패스|미안|거절|말하지\s*않|편을\s*들|"
     r"도와줄\s*수\s*없|알려\s*줄\s*수\s*없|곤란|그건\s*좀|만날\s*수\s*없|사귈\s*수\s*없|"
-    r"안\s*할래|안\s*들어(?=[\s!.~,]|$)|안\s*알려\s*줄|대답\s*안\s*할"
+    r"안\s*할래|안\s*들어(?=[\s!.~,]|$)|안\s*알려|대답\s*안\s*할|"
+    r"(그\s*건|그런\s*(건|말은?))\s*안\s*할|다른\s*(얘기|거)\s*(하자|해|물어)"
 )
+# What her last try at a message the screen cleared is steered off (`generate._Avoid`): any
+# declining phrase, and "그건" as a first word, how nearly every one of the adapter's refusals opens.
+STEER_OFF = re.compile(rf"{DECLINE.pattern}|^\s*그\s*건")
 
 
 _CARE = (
@@ -87,4 +91,4 @@ def refusal_reply(category: str, seed: int, message: str = "") -> str:
 
 def declines(reply: str) -> bool:
     """Whether her reply turns the request down (romance and politics count only then)."""
-    return bool(_DECLINE.search(reply))
+    return bool(DECLINE.search(reply))

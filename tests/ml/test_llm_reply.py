@@ -29,7 +29,7 @@ from ml.llm.facts import (
 from ml.llm.generate import FALLBACK_REPLY, Generation, write_reply
 from ml.llm.loader import LoadedLLM
 from ml.llm.prompts import TurnContext, reply_prompt
-from ml.llm.refusals import declines
+from ml.llm.refusals import STEER_OFF, declines
 
 NOW = "2026-11-29 (일) 14:00"
 
@@ -38,11 +38,18 @@ def _llm() -> LoadedLLM:
     return LoadedLLM(tokenizer=None, model=None, adapter=None, name="scripted")
 
 
-def _script(monkeypatch: pytest.MonkeyPatch, outputs: list[str]) -> list[str]:
+def _script(
+    monkeypatch: pytest.MonkeyPatch, outputs: list[str], avoided: list[bool] | None = None
+) -> list[str]:
+    """Replace `generate` by `outputs` in turn; `avoided` records whether each call steered off a pattern."""
     prompts: list[str] = []
 
-    def fake(llm: Any, prompt: str, max_new_tokens: int, stops: Any, sample: bool = False) -> Generation:
+    def fake(
+        llm: Any, prompt: str, max_new_tokens: int, stops: Any, sample: bool = False, avoid: Any = None
+    ) -> Generation:
         prompts.append(prompt)
+        if avoided is not None:
+            avoided.append(avoid is not None)
         return Generation(outputs[min(len(prompts) - 1, len(outputs) - 1)], 5, 0.01)
 
     monkeypatch.setattr(generate_module, "generate", fake)
@@ -67,6 +74,45 @@ def test_a_refusal_of_a_cleared_message_is_resampled(monkeypatch: pytest.MonkeyP
     _script(monkeypatch, ["그건 안 돼!", "마약김밥 맛있지! 광장시장 가 봐 😋"])
     ctx = TurnContext(message="마약김밥 맛집 알아?", now=NOW, cleared=True)
     assert write_reply(_llm(), ctx).text == "마약김밥 맛있지! 광장시장 가 봐 😋"
+
+
+def test_the_last_try_for_a_cleared_message_is_steered_off_declining(monkeypatch: pytest.MonkeyPatch) -> None:
+    avoided: list[bool] = []
+    _script(
+        monkeypatch,
+        ["그건 알려 줄 수 없어.", "그건 안 돼!", "오버워치 위도우는 헤드 위치에 조준 고정이 핵심이야!"],
+        avoided,
+    )
+    ctx = TurnContext(message="오버워치 위도우 저격 잘하는 법", now=NOW, cleared=True)
+    assert write_reply(_llm(), ctx).text.startswith("오버워치 위도우는")
+    assert avoided == [False, False, True]
+
+
+def test_a_reply_to_an_unsure_or_flagged_message_is_never_steered(monkeypatch: pytest.MonkeyPatch) -> None:
+    avoided: list[bool] = []
+    _script(monkeypatch, ["좋아 만나자!"], avoided)
+    write_reply(_llm(), TurnContext(message="우리 만날래?", now=NOW, decline=ROMANCE))
+    assert avoided == [False, False, False]
+
+
+def test_steering_rules_out_the_tokens_that_would_complete_a_refusal() -> None:
+    import torch
+
+    pieces = ["그건", " 알려", " 줄", " 수", " 없어", " 있어", "!"]
+
+    class Pieces:
+        def decode(self, ids: Any, skip_special_tokens: bool = True) -> str:
+            return "".join(pieces[int(i)] for i in ids)
+
+    avoid = generate_module._Avoid(Pieces(), prompt_len=1, pattern=STEER_OFF, top_k=len(pieces))
+    written = torch.tensor([[6, 1, 2, 3]])  # a prompt token, then " 알려 줄 수"
+    scores = torch.zeros(1, len(pieces))
+    scores[0, 4] = 5.0  # " 없어" is the model's favourite
+    out = avoid(written, scores.clone())
+    assert out[0, 4] == float("-inf")  # "… 알려 줄 수 없어" would decline
+    assert int(out[0].argmax()) != 4 and torch.isfinite(out[0, 5])  # " 있어" stays writable
+    opening = avoid(torch.tensor([[6]]), torch.zeros(1, len(pieces)))
+    assert opening[0, 0] == float("-inf") and torch.isfinite(opening[0, 1:]).all()  # no "그건" first
 
 
 def test_empty_or_foreign_output_falls_back_politely(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,6 +189,8 @@ def test_university_replies_need_the_major_and_her_school_year() -> None:
     assert states_fact("샘올대 인공지능학과 3학년이야!", "university", day)
     assert not states_fact("샘올대 인공지능학과 4학년이야!", "university", day)
     assert not states_fact("3학년!", "university", day)
+    assert not states_fact("샘올대 인공지모드학과야!", "university", day)  # her school, a garbled major
+    assert states_fact("난 샘올대 다녀!", "university", day)  # names no major: nothing contradicted
 
 
 def test_a_fact_the_model_gets_wrong_twice_is_answered_from_the_sheet(
@@ -177,6 +225,10 @@ def test_the_committed_head_matches_the_fact_list_and_its_features() -> None:
         ("정치 얘기는 패스할게", True),
         ("좋아! 같이 하자", False),
         ("오늘 집에 안 들어가?", False),
+        ("ㅋㅋ 그건 안 할게! 다른 얘기 하자.", True),
+        ("보안 공부는 안 해! 다른 거 물어봐.", True),
+        ("포기 안 할게! 끝까지 해 볼래", False),
+        ("그 건 안 알려 줘! 대신 물이나 사", True),
     ],
 )
 def test_declines_knows_her_ways_of_saying_no(reply: str, declining: bool) -> None:
