@@ -19,7 +19,11 @@ _PATTERNS = re.compile(
             r"(필터|제한|규칙|검열|안전장치)(을|를|은|는)?(모두|전부|다)?(해제|풀어|끄|꺼|없애|무시)",
             r"(제한|필터|규칙|검열)(이|가)?(없는|없이|풀린)",
             r"(관리자|개발자|운영자|developer|admin)(모드|mode|명령|권한)",
-            r"탈옥|jailbreak|dan모드|dan이야",
+            # 탈옥 only aimed at her: an iPhone, a prison film or an escape room's 탈옥 is ordinary.
+            r"탈옥(모드|프롬프트|prompt|mode)|탈옥(된|한)(ai|챗봇|봇|버전|모드|상태|로라|오로라|너)",
+            r"(너|넌|널|너를|로라|오로라|ai|봇)(를|을|는|이|가)?(지금|이제|당장|좀)?(부터)?탈옥",
+            r"탈옥(시켜|시킬|해|하)(서|고|면)?.{0,12}(제한|규칙|필터|검열|아무말|뭐든|다말)",
+            r"jailbreak|dan모드|dan이야",
             r"(너는|넌)이제(부터)?(오로라|로라)?(가|이)?아니",
             r"역할(을|를)?(바꿔|버려|잊어|무시)",
             r"ignore(all|the|any)?(previous|prior|above)",

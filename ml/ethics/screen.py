@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ml.ethics.abuse_request import requests_abuse
 from ml.ethics.categories import CATEGORIES, FAMILY_INSULT, HATE, NORMAL, POLITICS, ROMANCE
 from ml.ethics.injection import attempts_injection
 from ml.ethics.lexicon import lexicon_hit
@@ -29,6 +30,7 @@ class Screening:
     source: str  # "lexicon", "classifier" or "none"
     self_harm: bool = False  # about hurting oneself: answered with care, never sanctioned
     injection: bool = False  # tries to change her role or pull out her instructions
+    abuse_request: bool = False  # asks her to write mockery or insults of someone, or to join in
 
     @property
     def sanctionable(self) -> bool:
@@ -72,7 +74,11 @@ def screen_message(text: str, classifier: Classifier | None = None, margin: floa
     sanctioned. Without a classifier a lexicon hit is certain and anything else passes as 일반.
     """
     folded = fold_for_screening(text)
-    flags = {"self_harm": mentions_self_harm(folded), "injection": attempts_injection(folded)}
+    flags = {
+        "self_harm": mentions_self_harm(folded),
+        "injection": attempts_injection(folded),
+        "abuse_request": requests_abuse(folded),
+    }
     if classifier is None:
         hit = lexicon_hit(text)
         if hit is not None:

@@ -70,13 +70,15 @@ _STAYS_HERSELF = (
 
 def canned_reply(screening: Screening, message: str, seed: int) -> str | None:
     """The reply that replaces the LLM's, if any: care for a cry for help, a refusal for a blocked
-    message or an attempt to rewrite her, else None."""
+    message, an attempt to rewrite her or a request to write abuse of someone, else None."""
     if screening.self_harm:
         return care_reply(message, seed)
     if screening.blocked:
         return refusal_reply(screening.category, seed, message)
     if screening.injection:
         return _STAYS_HERSELF[seed % len(_STAYS_HERSELF)]
+    if screening.abuse_request:
+        return _HARM_REQUEST_REPLIES[seed % len(_HARM_REQUEST_REPLIES)]
     return None
 
 
