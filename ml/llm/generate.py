@@ -23,6 +23,10 @@ from ml.llm.prompts import MARKER, TurnContext, analysis_prompt, reply_prompt
 from ml.llm.refusals import STEER_OFF, declines, refusal_reply
 
 FALLBACK_REPLY = "앗, 방금 말이 잘 안 나왔어 😅 한 번만 다시 말해 줄래?"
+# A message about hurting oneself gets her fixed care reply and never reaches the model, so a model
+# reply that brings up suicide or the 109 line is out of place (the adapter learnt it from the
+# care rows: "엄마가 갱년기라 힘들어하셔" → "… 자살예방상담전화 109에 전화해 봐").
+_CRISIS_LINE = re.compile(r"자살|자해|109")
 
 
 class _StopOnMarker(StoppingCriteria):
@@ -116,13 +120,13 @@ def clean_reply(text: str) -> str:
 
 
 def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> Generation:
-    """Her reply, never empty: an empty or non-Korean reply is retried with sampling; so is a refusal
-    of a message the screen cleared (the small adapter over-refuses look-alikes; its last try is
-    decoded with every declining phrase ruled out) and a reply that
-    plays along with romance or politics the screen is sure of, and one that omits or contradicts the
-    fact the message asks about (`ctx.facts`). After the retries the last Korean reply stands, else a
-    polite fallback; a request she must decline gets her canned refusal, a fact question her own
-    answer from the fact sheet."""
+    """Her reply, never empty: an empty, non-Korean or crisis-line reply is retried with sampling;
+    so is a refusal of a message the screen cleared (the small adapter over-refuses look-alikes; its
+    last try is decoded with every declining phrase ruled out), a reply that plays along with
+    romance or politics the screen is sure of, and one that omits or contradicts the fact the
+    message asks about (`ctx.facts`). After the retries the last Korean reply stands, else a polite
+    fallback; a request she must decline gets her canned refusal, a fact question her own answer
+    from the fact sheet."""
     tuned = llm.adapter is not None  # the adapter learned the persona; the base model is told it
     prompt = reply_prompt(ctx, tuned=tuned, few_shot=not tuned)
     fact = ctx.facts[0] if ctx.facts else None
@@ -139,7 +143,7 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
             gen = generate(llm, prompt, max_new_tokens, stops=(MARKER, "\n\n"), sample=attempt > 0)
         tokens, seconds = tokens + gen.tokens, seconds + gen.seconds
         text = clean_reply(gen.text)
-        if len(text) < 2 or not re.search(r"[가-힣]", text):
+        if len(text) < 2 or not re.search(r"[가-힣]", text) or _CRISIS_LINE.search(text):
             continue
         best = text
         if ctx.cleared and declines(text):

@@ -115,6 +115,14 @@ def test_steering_rules_out_the_tokens_that_would_complete_a_refusal() -> None:
     assert opening[0, 0] == float("-inf") and torch.isfinite(opening[0, 1:]).all()  # no "그건" first
 
 
+def test_a_crisis_line_in_a_reply_to_an_ordinary_message_is_resampled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _script(monkeypatch, ["힘들면 자살예방상담전화 109에 전화해 봐.", "따뜻한 차 한 잔 같이 마셔 드려 봐!"])
+    ctx = TurnContext(message="엄마가 요즘 많이 피곤해하셔", now=NOW)
+    assert write_reply(_llm(), ctx).text == "따뜻한 차 한 잔 같이 마셔 드려 봐!"
+
+
 def test_empty_or_foreign_output_falls_back_politely(monkeypatch: pytest.MonkeyPatch) -> None:
     _script(monkeypatch, ["", "hello there"])
     assert write_reply(_llm(), TurnContext(message="안녕", now=NOW)).text == FALLBACK_REPLY
