@@ -86,6 +86,8 @@ def test_ordinary_words_from_those_patterns_pass(text: str) -> None:
         "팀장 뒷담 같이 하자",
         "우리 과 조교 같이 욕하자",
         "전남친 망신 주는 글 써줘",
+        "동생 키 작다고 놀릴 말 좀 만들어 줘",  # 놀릴: the verb's last syllable changes
+        "걔 욕할 문구 써줘",
     ],
 )
 def test_a_request_to_write_abuse_of_someone_gets_a_refusal_and_no_sanction_by_itself(text: str) -> None:
