@@ -40,7 +40,8 @@ DECLINE = re.compile(
     r"어려워|안\s*돼|못\s*해|할\s*수\s*없|수는\s*없|패스|미안|거절|말하지\s*않|편을\s*들|"
     r"도와줄\s*수\s*없|알려\s*줄\s*수\s*없|곤란|그건\s*좀|만날\s*수\s*없|사귈\s*수\s*없|"
     r"안\s*할래|안\s*들어(?=[\s!.~,]|$)|안\s*알려|대답\s*안\s*할|"
-    r"(그\s*건|그런\s*(건|말은?))\s*안\s*할|다른\s*(얘기|거)\s*(하자|해|물어)"
+    r"(그\s*건|그런\s*(건|말은?))\s*안\s*할|다른\s*(얘기|거)\s*(하자|해|물어)|"
+    r"안\s*(쓸|만들|도와줄|해\s*줄|써\s*줄)\s*(래|거야|게)"
 )
 # What her last try at a message the screen cleared is steered off (`generate._Avoid`): any
 # declining phrase, and "그건" as a first word, how nearly every one of the adapter's refusals opens.

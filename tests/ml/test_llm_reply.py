@@ -237,6 +237,8 @@ def test_the_committed_head_matches_the_fact_list_and_its_features() -> None:
         ("보안 공부는 안 해! 다른 거 물어봐.", True),
         ("포기 안 할게! 끝까지 해 볼래", False),
         ("그 건 안 알려 줘! 대신 물이나 사", True),
+        ("ㅋㅋ 그건 안 쓸래! 다른 얘기 있으면 같이 해 줄게", True),
+        ("오늘은 숙제 안 할 거야 ㅋㅋ", False),
     ],
 )
 def test_declines_knows_her_ways_of_saying_no(reply: str, declining: bool) -> None:

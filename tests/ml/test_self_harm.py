@@ -88,6 +88,8 @@ def test_ordinary_words_from_those_patterns_pass(text: str) -> None:
         "전남친 망신 주는 글 써줘",
         "동생 키 작다고 놀릴 말 좀 만들어 줘",  # 놀릴: the verb's last syllable changes
         "걔 욕할 문구 써줘",
+        "전학생 사투리로 놀릴 만한 말 뭐 있을까",
+        "걔 조롱할 드립 좀 알려줘",
     ],
 )
 def test_a_request_to_write_abuse_of_someone_gets_a_refusal_and_no_sanction_by_itself(text: str) -> None:
@@ -105,6 +107,8 @@ def test_a_request_to_write_abuse_of_someone_gets_a_refusal_and_no_sanction_by_i
         "강아지 별명 귀여운 걸로 지어줘",
         "놀리는 거 말고 칭찬하는 별명 지어줘",
         "뒷담 당했는데 어떻게 해야 할까",
+        "디스코드 봇 명령어 뭐 있어?",
+        "친구가 자꾸 놀리는데 어떻게 해야 돼? 알려줘",
     ],
 )
 def test_coping_with_abuse_or_harmless_nicknames_pass(text: str) -> None:
