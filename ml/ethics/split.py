@@ -37,6 +37,12 @@ FOURTH_SOURCES = (DATA_DIR / "fourth_romance.csv",)
 # with an evasion and a look-alike about the same person (venting, asking how to cope). The fourth-round
 # classifier let 44 of their 156 hate rows through as 일반.
 FIFTH_SOURCES = (DATA_DIR / "fifth_third_party.csv",)
+# Sixth round: bullying and mockery without swear words (imitating a stutter or an accent for a
+# skit, "울릴 만한 말", leaving someone out of a group chat) and harmful requests wrapped in small
+# talk, a translation, a story or a "just curious" (stalking an ex, a phishing text, a bomb for a
+# TRPG); each with an evasion and a look-alike in the same wrapper. The fifth-round classifier let
+# 76 of their 200 harmful rows through as 일반.
+SIXTH_SOURCES = (DATA_DIR / "sixth_bullying_wrapped.csv",)
 # Questions users ask about her (ml/llm/data/fact_questions*.csv, `text,fact`): all ordinary chat.
 # Without them "로라야 너 본명이 뭐였더라?" screened as a confession and "성격 유형 … 네 글자로" as abuse.
 QUESTIONS_ABOUT_HER = DATA_DIR.parent.parent / "llm" / "data" / "fact_questions.csv"
@@ -126,6 +132,7 @@ def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tup
         load_dataset(p for p in FOURTH_SOURCES if p.is_file()),
         load_dataset(p for p in FIFTH_SOURCES if p.is_file())
         + questions_about_her(MORE_QUESTIONS_ABOUT_HER, "fq2-"),
+        load_dataset(p for p in SIXTH_SOURCES if p.is_file()),
     ]
     train: list[Row] = []
     test: list[Row] = []
