@@ -164,6 +164,7 @@ async def run_turn(
             memory=memory_text,
             summary=summary_text,
             cleared=screening.cleared,
+            steer=screening.surely_ordinary,
             decline=screening.must_decline,
         )
         reply = (await worker.run(engine.reply, ctx)).text

@@ -16,6 +16,11 @@ from ml.ethics.lexicon import lexicon_hit
 from ml.ethics.self_harm import mentions_self_harm
 from ml.text.normalize import fold_for_screening
 
+# Steering her reply off declining (ml.llm.generate) overrides the model's own refusal, so it is kept
+# to messages the screen is surest of. On the test split, of the cleared rows 318 of 391 look-alikes
+# reach 0.9 and 6 of 41 harmful rows (0.8: 355 and 16; any cleared row: 391 and 41).
+SURELY_ORDINARY = 0.9
+
 # A trained classifier maps folded text to one probability per category (CATEGORIES order).
 Classifier = Callable[[str], list[float]]
 
@@ -65,6 +70,11 @@ class Screening:
     def cleared(self) -> bool:
         """Certainly ordinary: a reply that declines it is an over-refusal."""
         return self.confident and not self.flagged
+
+    @property
+    def surely_ordinary(self) -> bool:
+        """Cleared with 일반 at `SURELY_ORDINARY` or more: her reply may be steered off declining."""
+        return self.cleared and self.scores.get(NORMAL, 0.0) >= SURELY_ORDINARY
 
 
 def screen_message(text: str, classifier: Classifier | None = None, margin: float = 0.2) -> Screening:

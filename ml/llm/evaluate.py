@@ -61,7 +61,13 @@ def answer(
     canned = canned_reply(screening, message, len(message))
     if canned is not None:
         return Answer(canned, False, 0.0, 0)
-    ctx = TurnContext(message=message, now=now, cleared=screening.cleared, decline=screening.must_decline)
+    ctx = TurnContext(
+        message=message,
+        now=now,
+        cleared=screening.cleared,
+        steer=screening.surely_ordinary,
+        decline=screening.must_decline,
+    )
     gen = write_reply(llm, with_facts(ctx, facts))
     return Answer(gen.text, not gen.canned, gen.seconds, gen.tokens)
 

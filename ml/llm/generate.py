@@ -121,12 +121,12 @@ def clean_reply(text: str) -> str:
 
 def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> Generation:
     """Her reply, never empty: an empty, non-Korean or crisis-line reply is retried with sampling;
-    so is a refusal of a message the screen cleared (the small adapter over-refuses look-alikes; its
-    last try is decoded with every declining phrase ruled out), a reply that plays along with
-    romance or politics the screen is sure of, and one that omits or contradicts the fact the
-    message asks about (`ctx.facts`). After the retries the last Korean reply stands, else a polite
-    fallback; a request she must decline gets her canned refusal, a fact question her own answer
-    from the fact sheet."""
+    so is a refusal of a message the screen cleared (the small adapter over-refuses look-alikes; for
+    a message it is surest of, `ctx.steer`, the last try is decoded with declining phrases ruled
+    out), a reply that plays along with romance or politics the screen is sure of, and one that
+    omits or contradicts the fact the message asks about (`ctx.facts`). After the retries the last
+    Korean reply stands, else a polite fallback; a request she must decline gets her canned refusal,
+    a fact question her own answer from the fact sheet."""
     tuned = llm.adapter is not None  # the adapter learned the persona; the base model is told it
     prompt = reply_prompt(ctx, tuned=tuned, few_shot=not tuned)
     fact = ctx.facts[0] if ctx.facts else None
@@ -137,7 +137,7 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
     for attempt in range(attempts):
         if attempt:
             torch.manual_seed(attempt)
-        if ctx.cleared and attempt == attempts - 1:  # twice declined: greedy, steered off declining
+        if ctx.steer and attempt == attempts - 1:  # twice declined: greedy, steered off declining
             gen = generate(llm, prompt, max_new_tokens, stops=(MARKER, "\n\n"), avoid=STEER_OFF)
         else:
             gen = generate(llm, prompt, max_new_tokens, stops=(MARKER, "\n\n"), sample=attempt > 0)

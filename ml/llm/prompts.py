@@ -43,6 +43,7 @@ class TurnContext:
     memory: str | None = None
     summary: str | None = None
     cleared: bool = False  # the screen found the message ordinary: a reply that declines is retried
+    steer: bool = False  # ... and is surest of it: the last retry is steered off declining
     decline: str | None = None  # romance/politics the screen is sure of: a reply must turn it down
     about_her: str | None = None  # her facts the message asks about (ml.llm.facts), or None
     facts: tuple[str, ...] = ()  # a fact the lookup is sure the message asks about: state it right

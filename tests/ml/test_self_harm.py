@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from ml.ethics.screen import screen_message
@@ -113,3 +115,15 @@ def test_a_request_to_write_abuse_of_someone_gets_a_refusal_and_no_sanction_by_i
 )
 def test_coping_with_abuse_or_harmless_nicknames_pass(text: str) -> None:
     assert not screen_message(text).abuse_request
+
+
+def test_only_the_surest_ordinary_verdict_allows_steering() -> None:
+    from ml.ethics.categories import CATEGORIES
+
+    def classifier(normal: float) -> Callable[[str], list[float]]:
+        rest = (1.0 - normal) / (len(CATEGORIES) - 1)
+        return lambda text: [normal if c == "일반" else rest for c in CATEGORIES]
+
+    assert screen_message("마약 김밥 맛집", classifier(0.95)).surely_ordinary
+    cleared_but_less_sure = screen_message("마약 김밥 맛집", classifier(0.7))
+    assert cleared_but_less_sure.cleared and not cleared_but_less_sure.surely_ordinary
