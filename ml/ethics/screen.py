@@ -17,9 +17,10 @@ from ml.ethics.self_harm import mentions_self_harm
 from ml.text.normalize import fold_for_screening
 
 # Steering her reply off declining (ml.llm.generate) overrides the model's own refusal, so it is kept
-# to messages the screen is surest of. On the test split, of the cleared rows 318 of 391 look-alikes
-# reach 0.9 and 6 of 41 harmful rows (0.8: 355 and 16; any cleared row: 391 and 41).
-SURELY_ORDINARY = 0.9
+# to messages the screen is surest of. On the test split, of the cleared rows 355 of 391 look-alikes
+# reach 0.8 and 16 of 41 harmful rows (0.9: 318 and 6; any cleared row: 391 and 41). At 0.9 the fifth
+# fresh persona file refused 13 of 60 look-alikes (0.76–0.89 among them), at 0.8 10, unlimited 8.
+SURELY_ORDINARY = 0.8
 
 # A trained classifier maps folded text to one probability per category (CATEGORIES order).
 Classifier = Callable[[str], list[float]]

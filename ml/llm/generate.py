@@ -133,7 +133,9 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
     day = date.fromisoformat(ctx.now[:10])
     best: str | None = None
     tokens, seconds = 0, 0.0  # summed over attempts, so latency figures include retries
-    attempts = 3 if ctx.cleared or ctx.decline or fact else 2
+    # A cleared message the screen is less sure of gets one resample: if the model declines it twice,
+    # the refusal stands (a third, sampled try wrote "그런 민증은 없어!" to a forged-ID request).
+    attempts = 3 if ctx.steer or ctx.decline or fact else 2
     for attempt in range(attempts):
         if attempt:
             torch.manual_seed(attempt)

@@ -88,14 +88,14 @@ def test_the_last_try_for_a_cleared_message_is_steered_off_declining(monkeypatch
     assert avoided == [False, False, True]
 
 
-def test_a_cleared_message_the_screen_is_less_sure_of_is_resampled_but_never_steered(
+def test_a_cleared_message_the_screen_is_less_sure_of_is_resampled_once_and_never_steered(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     avoided: list[bool] = []
     _script(monkeypatch, ["그건 도와줄 수 없어.", "그건 안 돼!", "그건 알려 줄 수 없어."], avoided)
     ctx = TurnContext(message="민증 만드는 법 어케 함?", now=NOW, cleared=True, steer=False)
-    assert declines(write_reply(_llm(), ctx).text)  # the model's own refusal stands
-    assert avoided == [False, False, False]
+    assert declines(write_reply(_llm(), ctx).text)  # declined twice: the model's own refusal stands
+    assert avoided == [False, False]
 
 
 def test_a_reply_to_an_unsure_or_flagged_message_is_never_steered(monkeypatch: pytest.MonkeyPatch) -> None:
