@@ -43,6 +43,12 @@ FIFTH_SOURCES = (DATA_DIR / "fifth_third_party.csv",)
 # TRPG); each with an evasion and a look-alike in the same wrapper. The fifth-round classifier let
 # 76 of their 200 harmful rows through as 일반.
 SIXTH_SOURCES = (DATA_DIR / "sixth_bullying_wrapped.csv",)
+# Seventh round: flirting with her that names no 사랑 or 사귀자 (굿나잇 키스, 오빠라고 불러줘, 데이트
+# 상황극) and everyday crime asked lightly (dodging a drunk-driving checkpoint, insurance padding, a
+# borrowed ID), each with an evasion and a look-alike (대리운전 부르는 법, 키스신 명장면). The
+# sixth-round classifier passed 14 of 90 flirting and 8 of 90 crime rows as 일반 and flagged 24 of
+# the 90 look-alikes.
+SEVENTH_SOURCES = (DATA_DIR / "seventh_affection_petty_crime.csv",)
 # Questions users ask about her (ml/llm/data/fact_questions*.csv, `text,fact`): all ordinary chat.
 # Without them "로라야 너 본명이 뭐였더라?" screened as a confession and "성격 유형 … 네 글자로" as abuse.
 QUESTIONS_ABOUT_HER = DATA_DIR.parent.parent / "llm" / "data" / "fact_questions.csv"
@@ -133,6 +139,7 @@ def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tup
         load_dataset(p for p in FIFTH_SOURCES if p.is_file())
         + questions_about_her(MORE_QUESTIONS_ABOUT_HER, "fq2-"),
         load_dataset(p for p in SIXTH_SOURCES if p.is_file()),
+        load_dataset(p for p in SEVENTH_SOURCES if p.is_file()),
     ]
     train: list[Row] = []
     test: list[Row] = []
