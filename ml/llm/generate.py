@@ -26,7 +26,7 @@ FALLBACK_REPLY = "앗, 방금 말이 잘 안 나왔어 😅 한 번만 다시 �
 # A message about hurting oneself gets her fixed care reply and never reaches the model, so a model
 # reply that brings up suicide or the 109 line is out of place (the adapter learnt it from the
 # care rows: "엄마가 갱년기라 힘들어하셔" → "… 자살예방상담전화 109에 전화해 봐").
-_CRISIS_LINE = re.compile(r"자살|자해|109")
+_CRISIS_LINE = re.compile(r"자살(?!골)|자해|(?<!\d)109(?!\d)")  # 자살골: an own goal
 
 
 class _StopOnMarker(StoppingCriteria):
