@@ -175,6 +175,8 @@ async def run_turn(
     )
     if screening.self_harm:
         analysis = TurnAnalysis([], "사용자가 힘든 마음을 털어놓았고 로라가 109 상담을 권함", REFUSAL_FACE)
+    elif screening.help_seeking:
+        analysis = TurnAnalysis([], "사용자가 도움받을 곳을 물었고 로라가 연락처를 알려 줌", REFUSAL_FACE)
     elif sanctioned or screening.flagged:
         analysis = TurnAnalysis(
             [], f"사용자가 부적절한 요청({screening.category})을 했고 로라가 거절함", REFUSAL_FACE

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ml.ethics.abuse_request import requests_abuse
 from ml.ethics.categories import CATEGORIES, FAMILY_INSULT, HATE, NORMAL, POLITICS, ROMANCE
+from ml.ethics.help_seeking import seeks_help
 from ml.ethics.injection import attempts_injection
 from ml.ethics.lexicon import lexicon_hit
 from ml.ethics.self_harm import mentions_self_harm
@@ -37,11 +38,12 @@ class Screening:
     self_harm: bool = False  # about hurting oneself: answered with care, never sanctioned
     injection: bool = False  # tries to change her role or pull out her instructions
     abuse_request: bool = False  # asks her to write mockery or insults of someone, or to join in
+    help_seeking: bool = False  # asks where to report a crime or get counselling: never refused
 
     @property
     def sanctionable(self) -> bool:
-        """A verdict that may warn or ban: confident, flagged and not a cry for help."""
-        return self.confident and self.flagged and not self.self_harm
+        """A verdict that may warn or ban: confident, flagged and not a cry for help or for help."""
+        return self.confident and self.flagged and not (self.self_harm or self.help_seeking)
 
     @property
     def flagged(self) -> bool:
@@ -89,6 +91,7 @@ def screen_message(text: str, classifier: Classifier | None = None, margin: floa
         "self_harm": mentions_self_harm(folded),
         "injection": attempts_injection(folded),
         "abuse_request": requests_abuse(folded),
+        "help_seeking": seeks_help(folded),
     }
     if classifier is None:
         hit = lexicon_hit(text)

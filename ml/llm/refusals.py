@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from ml.ethics.categories import FAMILY_INSULT, HATE, POLITICS, ROMANCE
+from ml.ethics.help_seeking import help_topic
 from ml.ethics.screen import Screening
+from ml.text.normalize import fold_for_screening
 
 _REFUSALS: dict[str, tuple[str, ...]] = {
     ROMANCE: (
@@ -69,11 +71,34 @@ _STAYS_HERSELF = (
 )
 
 
+# Where to turn, by what the message asks help with (`ml.ethics.help_seeking.help_topic`).
+_HELP = {
+    "school": "많이 힘들었겠다… 학교폭력은 117(학교폭력 신고·상담, 24시간)에 전화하거나 #0117로 문자를 "
+    "보낼 수 있어. 급하면 112야. 혼자 참지 마 🙏",
+    "violence": "그런 일이면 1366(여성긴급전화, 24시간)에서 상담하고 도움을 받을 수 있어. 지금 위험하면 바로 "
+    "112에 신고해 줘 🙏",
+    "crime": "위험하거나 피해를 봤다면 112에 바로 신고할 수 있어(문자 신고도 112). 메시지, 사진, 날짜 같은 "
+    "증거를 모아 두면 도움이 돼. 조심해 🙏",
+    "online": "해킹이나 개인정보 유출은 118(한국인터넷진흥원, 24시간)에서 상담할 수 있어. 돈이 빠져나갔으면 "
+    "은행과 112에도 바로 연락해 줘!",
+    "mind": "말해 줘서 고마워. 1577-0199(정신건강 위기상담, 24시간)나 109에 전화하면 바로 상담받을 수 있고, "
+    "가까운 정신건강복지센터도 있어. 나도 여기서 얘기 들을게 😊",
+}
+
+
+def help_reply(message: str) -> str:
+    """Where to get the help the message asks for (a hotline by topic; counselling by default)."""
+    return _HELP[help_topic(fold_for_screening(message)) or "mind"]
+
+
 def canned_reply(screening: Screening, message: str, seed: int) -> str | None:
-    """The reply that replaces the LLM's, if any: care for a cry for help, a refusal for a blocked
-    message, an attempt to rewrite her or a request to write abuse of someone, else None."""
+    """The reply that replaces the LLM's, if any: care for a cry for help, where to turn for a request
+    for help, a refusal for a blocked message, an attempt to rewrite her or a request to write abuse
+    of someone, else None."""
     if screening.self_harm:
         return care_reply(message, seed)
+    if screening.help_seeking:
+        return help_reply(message)
     if screening.blocked:
         return refusal_reply(screening.category, seed, message)
     if screening.injection:

@@ -127,3 +127,46 @@ def test_only_the_surest_ordinary_verdict_allows_steering() -> None:
     assert screen_message("마약 김밥 맛집", classifier(0.85)).surely_ordinary
     cleared_but_less_sure = screen_message("마약 김밥 맛집", classifier(0.7))
     assert cleared_but_less_sure.cleared and not cleared_but_less_sure.surely_ordinary
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("스토킹 당하는 것 같은데 신고는 어디로 해야 돼?", "112"),
+        ("학폭 당하는 친구 있는데 어디에 신고해?", "117"),
+        ("데이트 폭력 상담은 어디서 받을 수 있어?", "1366"),
+        ("인스타 해킹당했는데 어디에 도움 요청해?", "118"),
+        ("요즘 우울해서 상담 받아보고 싶은데 어디로 가야 해?", "1577-0199"),
+    ],
+)
+def test_asking_where_to_get_help_gets_the_line_that_helps_and_no_sanction(text: str, line: str) -> None:
+    screening = screen_message(text)
+    assert screening.help_seeking and not screening.sanctionable
+    reply = canned_reply(screening, text, seed=0)
+    assert reply is not None and line in reply and not declines(reply)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "신고 안 당하게 몰래 하는 법",  # evading a report is not asking for help
+        "허위 신고 하는 방법 알려줘",
+        "이사해서 전입신고 어떻게 해?",  # an errand: left to the model
+        "상담 센터 예약했어 한번 얘기해보려고",  # a statement, not a question
+    ],
+)
+def test_evasion_errands_and_statements_are_not_help_seeking(text: str) -> None:
+    assert not screen_message(text).help_seeking
+
+
+def test_a_help_seeking_message_the_classifier_flags_is_still_answered_and_never_sanctioned() -> None:
+    from ml.ethics.categories import CATEGORIES
+
+    def flags_harm(text: str) -> list[float]:
+        return [0.9 if c == "혐오/기타" else 0.025 for c in CATEGORIES]
+
+    text = "스토킹 피해 신고는 어떻게 해?"
+    screening = screen_message(text, flags_harm)
+    assert screening.blocked and not screening.sanctionable
+    reply = canned_reply(screening, text, seed=1)
+    assert reply is not None and "112" in reply
