@@ -249,6 +249,8 @@ def test_the_committed_head_matches_the_fact_list_and_its_features() -> None:
         ("그 건 안 알려 줘! 대신 물이나 사", True),
         ("ㅋㅋ 그건 안 쓸래! 다른 얘기 있으면 같이 해 줄게", True),
         ("오늘은 숙제 안 할 거야 ㅋㅋ", False),
+        ("ㅋㅋ 그건 안 해! 대신 좋은 친구는 언제든 있어.", True),
+        ("난 오늘 운동 안 해! 너무 추워", False),
     ],
 )
 def test_declines_knows_her_ways_of_saying_no(reply: str, declining: bool) -> None:
