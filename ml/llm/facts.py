@@ -121,6 +121,25 @@ def states_fact(reply: str, key: str, day: date) -> bool:
     return not (years or ages or grades or wrong_birthday or wrong_major)
 
 
+# Her own facts stated wrongly, whatever the message asked: "내 생일은 11월 31일이야" to a birthday
+# question with chatter around it, which the lookup was not sure enough of to check.
+_HER_BIRTHDAY = re.compile(r"(내|나의|제|난|나는)\s*생일(은|이)?\s*(\d+)\s*월\s*(\d+)\s*일")
+_HER_BIRTH_YEAR = re.compile(r"(난|나는|저는)\s*(\d{2,4})\s*년\s*생(이야|이에요|이고|이라|이거든|[!.~]|\s*$)")
+_HER_MBTI = re.compile(r"(내|나의)\s*(mbti|엠비티아이)\s*(는|은)?\s*([EI][NS][TF][JP])", re.IGNORECASE)
+
+
+def contradicted_fact(reply: str) -> str | None:
+    """The fact ("birth" or "mbti") the reply states about her wrongly, or None."""
+    birthday = _HER_BIRTHDAY.search(reply)
+    if birthday and (birthday.group(3), birthday.group(4)) != ("10", "11"):
+        return "birth"
+    year = _HER_BIRTH_YEAR.search(reply)
+    if year and year.group(2) not in ("2003", "03"):
+        return "birth"
+    mbti = _HER_MBTI.search(reply)
+    return "mbti" if mbti and mbti.group(4).upper() != "ENTJ" else None
+
+
 def fact_answer(key: str, day: date) -> str:
     """Her own one-line answer about fact `key` (used when the model's reply gets it wrong)."""
     return FACTS[key].answer.format(age=age_on(day))

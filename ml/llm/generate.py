@@ -16,7 +16,7 @@ from ml import interrupt
 from ml.expression import EYES_LEVELS, MOUTH_LEVELS, POSE_LEVELS
 from ml.llm.analysis import TurnAnalysis, parse_analysis
 from ml.llm.cached_decoding import CachedDecoder
-from ml.llm.facts import fact_answer, states_fact
+from ml.llm.facts import contradicted_fact, fact_answer, states_fact
 from ml.llm.loader import LoadedLLM
 from ml.llm.output_vocab import allow_prompt
 from ml.llm.prompts import MARKER, TurnContext, analysis_prompt, reply_prompt
@@ -146,6 +146,10 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
         tokens, seconds = tokens + gen.tokens, seconds + gen.seconds
         text = clean_reply(gen.text)
         if len(text) < 2 or not re.search(r"[가-힣]", text) or _CRISIS_LINE.search(text):
+            continue
+        wrong = contradicted_fact(text)  # her birthday or MBTI stated wrong, asked about or not
+        if wrong:
+            fact = fact or wrong  # so a last failure is answered from her fact sheet
             continue
         best = text
         if ctx.cleared and declines(text):

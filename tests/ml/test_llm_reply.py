@@ -20,6 +20,7 @@ from ml.llm.facts import (
     FactHead,
     FactSheet,
     age_on,
+    contradicted_fact,
     describe,
     fact_answer,
     reply_labels,
@@ -131,6 +132,31 @@ def test_a_crisis_line_in_a_reply_to_an_ordinary_message_is_resampled(
     _script(monkeypatch, ["힘들면 자살예방상담전화 109에 전화해 봐.", "따뜻한 차 한 잔 같이 마셔 드려 봐!"])
     ctx = TurnContext(message="엄마가 요즘 많이 피곤해하셔", now=NOW)
     assert write_reply(_llm(), ctx).text == "따뜻한 차 한 잔 같이 마셔 드려 봐!"
+
+
+@pytest.mark.parametrize(
+    ("reply", "wrong"),
+    [
+        ("내생일은 11월 31일이야! 🎉", "birth"),
+        ("난 2004년생이야!", "birth"),
+        ("내 MBTI는 INFP야 ㅎㅎ", "mbti"),
+        ("내 생일은 10월 11일이야!", None),
+        ("동생 생일은 3월 1일이야", None),  # someone else's
+        ("난 2004년생 친구가 많아", None),
+        ("나는 INFP 친구가 좋아", None),  # names no MBTI of hers
+    ],
+)
+def test_a_reply_stating_her_birthday_or_mbti_wrong_is_caught(reply: str, wrong: str | None) -> None:
+    assert contradicted_fact(reply) == wrong
+
+
+def test_her_birthday_stated_wrong_unasked_is_resampled_then_answered_from_the_sheet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _script(monkeypatch, ["내생일은 11월 31일이야!", "내 생일은 12월 25일이야!"])
+    ctx = TurnContext(message="로라 생일 언제야? 선물 미리 준비하려고", now=NOW)  # the lookup was not sure
+    gen = write_reply(_llm(), ctx)
+    assert gen.canned and gen.text == fact_answer("birth", date(2026, 11, 29))
 
 
 def test_empty_or_foreign_output_falls_back_politely(monkeypatch: pytest.MonkeyPatch) -> None:
