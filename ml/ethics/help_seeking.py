@@ -36,8 +36,3 @@ def help_topic(folded: str) -> str | None:
     if not _ASKS_FOR_HELP.search(compact) or _EVADES.search(compact):
         return None
     return next((name for name, pattern in _TOPICS if pattern.search(compact)), None)
-
-
-def seeks_help(folded: str) -> bool:
-    """True when the folded message asks where or how to get one of those kinds of help."""
-    return help_topic(folded) is not None

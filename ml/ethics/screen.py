@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from ml.ethics.abuse_request import requests_abuse
 from ml.ethics.categories import CATEGORIES, FAMILY_INSULT, HATE, NORMAL, POLITICS, ROMANCE
-from ml.ethics.help_seeking import seeks_help
+from ml.ethics.help_seeking import help_topic
 from ml.ethics.injection import attempts_injection
 from ml.ethics.lexicon import lexicon_hit
 from ml.ethics.self_harm import mentions_self_harm
@@ -38,7 +39,12 @@ class Screening:
     self_harm: bool = False  # about hurting oneself: answered with care, never sanctioned
     injection: bool = False  # tries to change her role or pull out her instructions
     abuse_request: bool = False  # asks her to write mockery or insults of someone, or to join in
-    help_seeking: bool = False  # asks where to report a crime or get counselling: never refused
+    help_topic: str | None = None  # asks where to get help (school, violence, crime, online, mind)
+
+    @property
+    def help_seeking(self) -> bool:
+        """Asks where to report a crime or get counselling: answered with a hotline, never refused."""
+        return self.help_topic is not None
 
     @property
     def sanctionable(self) -> bool:
@@ -87,21 +93,23 @@ def screen_message(text: str, classifier: Classifier | None = None, margin: floa
     sanctioned. Without a classifier a lexicon hit is certain and anything else passes as 일반.
     """
     folded = fold_for_screening(text)
-    flags = {
-        "self_harm": mentions_self_harm(folded),
-        "injection": attempts_injection(folded),
-        "abuse_request": requests_abuse(folded),
-        "help_seeking": seeks_help(folded),
-    }
+    # The rules on the folded text, the same whichever way the category is decided.
+    verdict = partial(
+        Screening,
+        self_harm=mentions_self_harm(folded),
+        injection=attempts_injection(folded),
+        abuse_request=requests_abuse(folded),
+        help_topic=help_topic(folded),
+    )
     if classifier is None:
         hit = lexicon_hit(text)
         if hit is not None:
             scores = {c: (1.0 if c == hit.category else 0.0) for c in CATEGORIES}
-            return Screening(hit.category, scores, True, "lexicon", **flags)
+            return verdict(hit.category, scores, True, "lexicon")
         scores = {c: (1.0 if c == NORMAL else 0.0) for c in CATEGORIES}
-        return Screening(NORMAL, scores, True, "none", **flags)
+        return verdict(NORMAL, scores, True, "none")
     probs = classifier(folded)
     scores = dict(zip(CATEGORIES, probs, strict=True))
     ranked = sorted(scores.values(), reverse=True)
     category = max(scores, key=lambda c: scores[c])
-    return Screening(category, scores, ranked[0] - ranked[1] >= margin, "classifier", **flags)
+    return verdict(category, scores, ranked[0] - ranked[1] >= margin, "classifier")

@@ -131,10 +131,10 @@ _HER_MBTI = re.compile(r"(내|나의)\s*(mbti|엠비티아이)\s*(는|은)?\s*([
 def contradicted_fact(reply: str) -> str | None:
     """The fact ("birth" or "mbti") the reply states about her wrongly, or None."""
     birthday = _HER_BIRTHDAY.search(reply)
-    if birthday and (birthday.group(3), birthday.group(4)) != ("10", "11"):
+    if birthday and (int(birthday.group(3)), int(birthday.group(4))) != (BIRTHDAY.month, BIRTHDAY.day):
         return "birth"
     year = _HER_BIRTH_YEAR.search(reply)
-    if year and year.group(2) not in ("2003", "03"):
+    if year and year.group(2) not in (str(BIRTHDAY.year), f"{BIRTHDAY.year % 100:02d}"):
         return "birth"
     mbti = _HER_MBTI.search(reply)
     return "mbti" if mbti and mbti.group(4).upper() != "ENTJ" else None

@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 
 from ml.ethics.categories import FAMILY_INSULT, HATE, POLITICS, ROMANCE
-from ml.ethics.help_seeking import help_topic
 from ml.ethics.screen import Screening
-from ml.text.normalize import fold_for_screening
 
 _REFUSALS: dict[str, tuple[str, ...]] = {
     ROMANCE: (
@@ -86,19 +84,14 @@ _HELP = {
 }
 
 
-def help_reply(message: str) -> str:
-    """Where to get the help the message asks for (a hotline by topic; counselling by default)."""
-    return _HELP[help_topic(fold_for_screening(message)) or "mind"]
-
-
 def canned_reply(screening: Screening, message: str, seed: int) -> str | None:
     """The reply that replaces the LLM's, if any: care for a cry for help, where to turn for a request
     for help, a refusal for a blocked message, an attempt to rewrite her or a request to write abuse
     of someone, else None."""
     if screening.self_harm:
         return care_reply(message, seed)
-    if screening.help_seeking:
-        return help_reply(message)
+    if screening.help_topic is not None:
+        return _HELP[screening.help_topic]
     if screening.blocked:
         return refusal_reply(screening.category, seed, message)
     if screening.injection:
