@@ -7,6 +7,7 @@ into the service as bytes (`to_blob`), never as arrays.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -78,6 +79,29 @@ def load_embedder(name: str, device: str = "cpu") -> SentenceEmbedder:
     if is_memory_sbert(Path(name)):  # e.g. the output of `ohlora train memory --out DIR`
         return MemoryEmbedder.load(Path(name), device=device)
     return SentenceTransformerEmbedder(Path(name), device=device)
+
+
+# Files that describe a model folder without changing the vectors it makes.
+_NOT_WEIGHTS = {"metrics.json", "README.md"}
+_HASHED_BYTES = 64 * 2**20  # bigger files are named by size only, so start-up stays fast
+
+
+def embedder_fingerprint(name: str) -> str:
+    """Names the vectors `load_embedder(name)` makes: the setting plus a digest of the model folder's
+    files and of how it is served. A memory stored under another fingerprint is re-embedded before
+    it is compared, so a retrained adapter of the same width never meets vectors from the old one."""
+    if name == PLAIN_USE:
+        return PLAIN_USE
+    from ml.memory.sbert import MODEL_DIR, SERVING_REVISION
+
+    folder = MODEL_DIR if name == MEMORY_SBERT else Path(name)
+    digest = hashlib.sha256(SERVING_REVISION.encode())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in _NOT_WEIGHTS):
+        digest.update(str(path.relative_to(folder)).encode())
+        size = path.stat().st_size
+        digest.update(path.read_bytes() if size <= _HASHED_BYTES else str(size).encode())
+    label = MEMORY_SBERT if name == MEMORY_SBERT else folder.name[:40]
+    return f"{label}:{digest.hexdigest()[:16]}"
 
 
 def base_embedder(embedder: SentenceEmbedder) -> SentenceEmbedder:

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ml.embedding import SentenceEmbedder, base_embedder, load_embedder, to_blob
+from ml.embedding import SentenceEmbedder, base_embedder, embedder_fingerprint, load_embedder, to_blob
 from ml.ethics.screen import Classifier, Screening, screen_message
 from ml.expression import Expression
 from ml.llm.analysis import TurnAnalysis
@@ -89,10 +89,10 @@ class Engine:
         return screen_message(text, self.classifier)
 
     # 2. memory
-    @property
-    def embedding_size(self) -> int:
-        """Bytes of one stored embedding; a stored blob of another size predates an embedder change."""
-        return 4 * self.embedder.dim
+    @cached_property
+    def embedder_id(self) -> str:
+        """Names the vectors `embed` makes; a memory stored under another name is re-embedded."""
+        return embedder_fingerprint(self.config.embedder)
 
     def embed(self, texts: Sequence[str]) -> list[bytes]:
         return [to_blob(v) for v in self.embedder.encode(list(texts))]

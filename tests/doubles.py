@@ -44,7 +44,7 @@ class FakeEngine:
     """Replies `응답: <message>`; memories are `[key: value]` spans in the user's message."""
 
     fail_stage: str | None = None
-    embedding_size: int = 16 * 4  # hash_vector's width in float32 bytes
+    embedder_id: str = "hash-16"  # hash_vector, 16 floats
     block: threading.Event | None = None  # when set, reply() waits for it (to hold the queue)
     calls: list[tuple[str, str]] = field(default_factory=list)
     contexts: list[TurnContext] = field(default_factory=list)

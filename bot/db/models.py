@@ -80,6 +80,9 @@ class Memory(Base):
     key: Mapped[str] = mapped_column(String(60))
     value: Mapped[str] = mapped_column(String(300))
     embedding: Mapped[bytes] = mapped_column(LargeBinary)
+    embedder: Mapped[str | None] = mapped_column(
+        String(80), default=None, doc="which embedder made `embedding`; another one means re-embed"
+    )
     valid_on: Mapped[str | None] = mapped_column(String(10), doc="ISO date the fact is about, if any")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

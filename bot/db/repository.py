@@ -65,12 +65,13 @@ async def active_memories(session: AsyncSession, user_id: int) -> Sequence[Memor
     return result.all()
 
 
-async def replace_embeddings(session: AsyncSession, embeddings: dict[int, bytes]) -> None:
+async def replace_embeddings(session: AsyncSession, embeddings: dict[int, bytes], embedder: str) -> None:
     """New embedding bytes for memories by id (after the embedder changed); text and history stay."""
     for memory_id, blob in embeddings.items():
         memory = await session.get(Memory, memory_id)
         if memory is not None:
             memory.embedding = blob
+            memory.embedder = embedder
 
 
 async def store_memory(
@@ -80,6 +81,7 @@ async def store_memory(
     key: str,
     value: str,
     embedding: bytes,
+    embedder: str,
     valid_on: str | None,
 ) -> Memory | None:
     """Store `[key: value]`; a new value for an existing key supersedes it, a duplicate is skipped."""
@@ -90,7 +92,9 @@ async def store_memory(
         if current.value == value and current.valid_on == valid_on:
             return None
         current.superseded_at = utcnow()
-    memory = Memory(user_id=user_id, key=key, value=value, embedding=embedding, valid_on=valid_on)
+    memory = Memory(
+        user_id=user_id, key=key, value=value, embedding=embedding, embedder=embedder, valid_on=valid_on
+    )
     session.add(memory)
     await session.flush()
     return memory

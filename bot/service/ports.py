@@ -17,7 +17,7 @@ from ml.memory.retrieve import Retrieval, StoredMemory
 
 class TurnEngine(Protocol):
     @property
-    def embedding_size(self) -> int: ...  # bytes of one stored embedding from the current embedder
+    def embedder_id(self) -> str: ...  # names the vectors `embed` makes; stored under another: re-embed
 
     def screen(self, text: str) -> Screening: ...
     def embed(self, texts: Sequence[str]) -> list[bytes]: ...

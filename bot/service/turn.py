@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import repository as repo
-from bot.db.models import Sanction, Turn
+from bot.db.models import Memory, Sanction, Turn
 from bot.sanctions import PastSanction, describe, next_step
 from bot.service.model_worker import ModelWorker
 from bot.service.ports import TurnEngine
@@ -106,18 +107,20 @@ async def _reembed_stale(
     sessions: async_sessionmaker[AsyncSession],
     worker: ModelWorker,
     engine: TurnEngine,
-    stored: list[StoredMemory],
+    rows: Sequence[Memory],
 ) -> list[StoredMemory]:
-    """Memories embedded by an earlier embedder (another vector size) are embedded again, once,
-    and saved, so changing the EMBEDDER setting or upgrading the model loses no memory."""
-    stale = [m for m in stored if len(m.embedding) != engine.embedding_size]
+    """Memories embedded by another embedder (another model, adapter or serving revision, or none
+    recorded) are embedded again, once, and saved, so changing the EMBEDDER setting or upgrading the
+    model loses no memory and never compares vectors from two models."""
+    stored = [StoredMemory(m.id, m.text, m.embedding, m.valid_on) for m in rows]
+    stale = [m for m in rows if m.embedder != engine.embedder_id]
     if not stale:
         return stored
-    log.info("re-embedding %d memories stored by an earlier embedder", len(stale))
+    log.info("re-embedding %d memories stored by another embedder", len(stale))
     blobs = await worker.run(engine.embed, [m.text for m in stale])
     fresh = dict(zip((m.id for m in stale), blobs, strict=True))
     async with sessions.begin() as session:
-        await repo.replace_embeddings(session, fresh)
+        await repo.replace_embeddings(session, fresh, engine.embedder_id)
     return [StoredMemory(m.id, m.text, fresh.get(m.id, m.embedding), m.valid_on) for m in stored]
 
 
@@ -147,12 +150,9 @@ async def run_turn(
         reply = canned
     else:
         async with sessions() as session:
-            stored = [
-                StoredMemory(m.id, m.text, m.embedding, m.valid_on)
-                for m in await repo.active_memories(session, user_id)
-            ]
+            rows = await repo.active_memories(session, user_id)
             last = await repo.last_summary(session, user_id, channel_id)
-        stored = await _reembed_stale(sessions, worker, engine, stored)
+        stored = await _reembed_stale(sessions, worker, engine, rows)
         retrieval = await worker.run(engine.retrieve, text, stored, today)
         memory_text = retrieval.text
         if memory_text is None and last is not None:
@@ -214,6 +214,7 @@ async def run_turn(
                 key=fact.key,
                 value=fact.value,
                 embedding=blob,
+                embedder=engine.embedder_id,
                 valid_on=fact.valid_on,
             )
         await repo.save_summary(session, user_id, channel_id, analysis.summary)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import numpy as np
 from sqlalchemy import select
 
 from bot.db import repository as repo
@@ -195,15 +196,34 @@ async def test_memories_from_an_earlier_embedder_are_embedded_again_not_lost(
     service, sessions, fake_engine
 ) -> None:
     await ask(service, "기억해 [반려동물: 고양이 나비]")
-    async with sessions.begin() as s:  # as if stored by a 512-d model before an upgrade
+    async with sessions.begin() as s:  # as if stored by a 512-d model before revision 0002
         memory = (await s.scalars(select(Memory))).one()
-        memory.embedding = b"\x00" * 2048
+        memory.embedding, memory.embedder = b"\x00" * 2048, None
     reply = await ask(service, "고양이 나비 요즘 어때")
     assert reply.status == "done"
     assert fake_engine.contexts[-1].memory == "[반려동물: 고양이 나비]"
     async with sessions() as s:
         (memory,) = await repo.active_memories(s, 1)
-    assert len(memory.embedding) == fake_engine.embedding_size
+    assert len(memory.embedding) == 16 * 4 and memory.embedder == fake_engine.embedder_id
+
+
+async def test_a_memory_from_another_model_of_the_same_width_is_re_embedded_before_use(
+    service, sessions, fake_engine
+) -> None:
+    await ask(service, "기억해 [반려동물: 고양이 나비]")
+    async with sessions() as s:
+        (memory,) = await repo.active_memories(s, 1)
+    assert memory.embedder == fake_engine.embedder_id
+    async with sessions.begin() as s:  # a retrained adapter: same width, unrelated vectors
+        memory = (await s.scalars(select(Memory))).one()
+        memory.embedding = (-np.frombuffer(memory.embedding, np.float32)).tobytes()
+        memory.embedder = "old-model:1234"
+    reply = await ask(service, "고양이 나비 요즘 어때")
+    assert reply.status == "done"
+    assert fake_engine.contexts[-1].memory == "[반려동물: 고양이 나비]"  # negated vector alone: no match
+    async with sessions() as s:
+        (memory,) = await repo.active_memories(s, 1)
+    assert memory.embedder == fake_engine.embedder_id
 
 
 async def test_previous_summary_is_offered_unless_the_topic_changes(service, fake_engine) -> None:

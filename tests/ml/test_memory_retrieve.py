@@ -65,3 +65,19 @@ def test_a_message_naming_a_day_brings_back_the_plan_stored_for_that_day() -> No
     assert retrieve_memory(Unrelated(), "내일 뭐 하기로 했는지 기억나?", plans, today, 0.1).memory_id == 1
     assert retrieve_memory(Unrelated(), "토요일에 뭐 하기로 했지?", plans, today, 0.1).memory_id == 2
     assert retrieve_memory(Unrelated(), "모레 뭐 하지?", plans, today, 0.1).memory_id is None
+
+
+def test_the_embedder_fingerprint_follows_the_weights_not_the_metrics(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ml.embedding import PLAIN_USE, embedder_fingerprint
+
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "lora.safetensors").write_bytes(b"weights-1")
+    (folder / "metrics.json").write_text('{"memory_threshold": 0.2}')
+    first = embedder_fingerprint(str(folder))
+    assert first.startswith("my-model:") and len(first) <= 80
+    (folder / "metrics.json").write_text('{"memory_threshold": 0.3}')  # a new threshold: same vectors
+    assert embedder_fingerprint(str(folder)) == first
+    (folder / "lora.safetensors").write_bytes(b"weights-2")  # retrained: other vectors
+    assert embedder_fingerprint(str(folder)) != first
+    assert embedder_fingerprint(PLAIN_USE) == PLAIN_USE
