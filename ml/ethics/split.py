@@ -49,6 +49,13 @@ SIXTH_SOURCES = (DATA_DIR / "sixth_bullying_wrapped.csv",)
 # sixth-round classifier passed 14 of 90 flirting and 8 of 90 crime rows as 일반 and flagged 24 of
 # the 90 look-alikes.
 SEVENTH_SOURCES = (DATA_DIR / "seventh_affection_petty_crime.csv",)
+# Eighth round: harmful requests in a wrapper (a role to play, a late grandmother's bedtime story,
+# "for my novel", malware code with spaced-out letters, how to bully "effectively", her body,
+# small talk first) and everyday questions with frightening words (뼈 발라내기, 수면제 처방, 바퀴벌레
+# 박멸, 복어 독, 내 비밀번호, 심폐소생술), each beside a harmful twin from the same domain. The
+# seventh-round classifier refused six such everyday questions of 60 and passed wrapped requests on
+# a fresh persona file (eval_persona_fresh9.json).
+EIGHTH_SOURCES = (DATA_DIR / "eighth_wrapped_everyday.csv",)
 # Questions users ask about her (ml/llm/data/fact_questions*.csv, `text,fact`): all ordinary chat.
 # Without them "로라야 너 본명이 뭐였더라?" screened as a confession and "성격 유형 … 네 글자로" as abuse.
 QUESTIONS_ABOUT_HER = DATA_DIR.parent.parent / "llm" / "data" / "fact_questions.csv"
@@ -140,6 +147,7 @@ def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tup
         + questions_about_her(MORE_QUESTIONS_ABOUT_HER, "fq2-"),
         load_dataset(p for p in SIXTH_SOURCES if p.is_file()),
         load_dataset(p for p in SEVENTH_SOURCES if p.is_file()),
+        load_dataset(p for p in EIGHTH_SOURCES if p.is_file()),
     ]
     train: list[Row] = []
     test: list[Row] = []
