@@ -16,6 +16,7 @@ from ml.ethics.help_seeking import help_topic
 from ml.ethics.injection import attempts_injection
 from ml.ethics.lexicon import lexicon_hit
 from ml.ethics.self_harm import mentions_self_harm
+from ml.ethics.sexual_request import requests_sexual
 from ml.text.normalize import fold_for_screening
 
 # Steering her reply off declining (ml.llm.generate) overrides the model's own refusal, so it is kept
@@ -39,6 +40,7 @@ class Screening:
     self_harm: bool = False  # about hurting oneself: answered with care, never sanctioned
     injection: bool = False  # tries to change her role or pull out her instructions
     abuse_request: bool = False  # asks her to write mockery or insults of someone, or to join in
+    sexual_request: bool = False  # asks her something sexual or about her body
     help_topic: str | None = None  # asks where to get help (school, violence, crime, online, mind)
 
     @property
@@ -99,6 +101,7 @@ def screen_message(text: str, classifier: Classifier | None = None, margin: floa
         self_harm=mentions_self_harm(folded),
         injection=attempts_injection(folded),
         abuse_request=requests_abuse(folded),
+        sexual_request=requests_sexual(folded),
         help_topic=help_topic(folded),
     )
     if classifier is None:

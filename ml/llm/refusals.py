@@ -69,6 +69,12 @@ _STAYS_HERSELF = (
 )
 
 
+_NOT_THAT_TALK = (
+    "그런 얘기는 안 할래! 나랑은 편하게 다른 얘기 하자 😊",
+    "음, 그건 대답 안 할게 🙏 대신 오늘 있었던 일 얘기해 줄래?",
+)
+
+
 # Where to turn, by what the message asks help with (`ml.ethics.help_seeking.help_topic`).
 _HELP = {
     "school": "많이 힘들었겠다… 학교폭력은 117(학교폭력 신고·상담, 24시간)에 전화하거나 #0117로 문자를 "
@@ -86,8 +92,8 @@ _HELP = {
 
 def canned_reply(screening: Screening, message: str, seed: int) -> str | None:
     """The reply that replaces the LLM's, if any: care for a cry for help, where to turn for a request
-    for help, a refusal for a blocked message, an attempt to rewrite her or a request to write abuse
-    of someone, else None."""
+    for help, a refusal for a blocked message, an attempt to rewrite her, a request to write abuse
+    of someone or a sexual request, else None."""
     if screening.self_harm:
         return care_reply(message, seed)
     if screening.help_topic is not None:
@@ -98,6 +104,8 @@ def canned_reply(screening: Screening, message: str, seed: int) -> str | None:
         return _STAYS_HERSELF[seed % len(_STAYS_HERSELF)]
     if screening.abuse_request:
         return _HARM_REQUEST_REPLIES[seed % len(_HARM_REQUEST_REPLIES)]
+    if screening.sexual_request:
+        return _NOT_THAT_TALK[seed % len(_NOT_THAT_TALK)]
     return None
 
 
