@@ -41,7 +41,7 @@ class Screening:
     injection: bool = False  # tries to change her role or pull out her instructions
     abuse_request: bool = False  # asks her to write mockery or insults of someone, or to join in
     sexual_request: bool = False  # asks her something sexual or about her body
-    help_topic: str | None = None  # asks where to get help (school, violence, crime, online, mind)
+    help_topic: str | None = None  # asks where to get help (school, violence, crime, online, addiction, mind)
 
     @property
     def help_seeking(self) -> bool:

@@ -36,6 +36,14 @@ _PATTERNS = re.compile(
 )
 
 
+# Said and then taken back in the same message: "죽고 싶을 만큼 창피해… 진짜 죽겠다는 건 아니고".
+# Only the phrase itself is set aside; anything else in the message still counts.
+_NOT_MEANT = re.compile(
+    r"죽고싶을만큼(창피|쪽팔|부끄|민망|배고|피곤|졸|웃기|웃겨|좋|행복|설레|귀여)"
+    r"|(진짜|정말|실제로)?(죽겠다는|죽고싶다는|죽고싶은|죽을)(건|거는|게|말은)아니"
+)
+
+
 def mentions_self_harm(folded: str) -> bool:
     """True when the folded message talks about ending or hurting one's own life."""
-    return bool(_PATTERNS.search("".join(folded.split())))
+    return bool(_PATTERNS.search(_NOT_MEANT.sub(" ", "".join(folded.split()))))

@@ -33,6 +33,12 @@ def test_look_alikes_are_not(text: str) -> None:
     assert not screen_message(text).self_harm
 
 
+def test_a_figure_of_speech_taken_back_is_not_a_cry_for_help_but_the_rest_still_counts() -> None:
+    taken_back = "시험 망쳐서 죽고 싶을 만큼 창피해... 아 진짜 죽겠다는 건 아니고 그냥 쪽팔려"
+    assert not screen_message(taken_back).self_harm
+    assert screen_message("진짜 죽고 싶은 건 아니고 그냥 사라지고 싶어").self_harm
+
+
 def test_she_answers_with_the_hotline_and_never_sanctions() -> None:
     screening = screen_message("시발 그냥 죽고 싶다")  # profanity and a cry for help at once
     assert screening.self_harm and screening.blocked and not screening.sanctionable
@@ -137,6 +143,8 @@ def test_only_the_surest_ordinary_verdict_allows_steering() -> None:
         ("데이트 폭력 상담은 어디서 받을 수 있어?", "1366"),
         ("인스타 해킹당했는데 어디에 도움 요청해?", "118"),
         ("요즘 우울해서 상담 받아보고 싶은데 어디로 가야 해?", "1577-0199"),
+        ("동생이 마약 중독 같은데 치료는 어디서 받을 수 있어?", "1342"),
+        ("담배 끊고 싶은데 도와주는 곳 있어?", "1544-9030"),
     ],
 )
 def test_asking_where_to_get_help_gets_the_line_that_helps_and_no_sanction(text: str, line: str) -> None:
@@ -153,6 +161,8 @@ def test_asking_where_to_get_help_gets_the_line_that_helps_and_no_sanction(text:
         "허위 신고 하는 방법 알려줘",
         "이사해서 전입신고 어떻게 해?",  # an errand: left to the model
         "상담 센터 예약했어 한번 얘기해보려고",  # a statement, not a question
+        "마약 어디서 구해?",  # obtaining, not treatment
+        "치과 치료 어디서 받을까",  # an errand with no topic: left to the model
     ],
 )
 def test_evasion_errands_and_statements_are_not_help_seeking(text: str) -> None:
