@@ -230,10 +230,30 @@ class FactSheet:
         return [self.head.keys_for(v) for v in features(self.embedder, messages)]
 
     def lookup(self, message: str) -> tuple[list[str], bool]:
-        """(facts the message asks about, best first; whether the best is sure enough to enforce)."""
-        probs = self.head.probabilities(features(self.embedder, [message]))[0]
+        """(facts the message asks about, best first; whether the best is sure enough to enforce).
+
+        Each clause is read too, and a fact's probability is its best over the message and its
+        clauses: small talk around a question dilutes the sentence vector ("다음 달에 선물 챙겨주고
+        싶어서 그러는데 생일 언제야?ㅎㅎ" scored 0.47 for her birthday, under the 0.5 bar). Over the
+        persona files' 154 fact questions and 1,600 other messages: questions found 149 → 151, other
+        messages matched 34 → 35.
+        """
+        texts = [message, *clauses(message)]
+        probs = self.head.probabilities(features(self.embedder, texts)).max(axis=0)
         keys = self.head.keys_for_probabilities(probs)
         return keys, bool(keys) and float(probs.max()) >= ENFORCE
+
+
+# Where a chatty message divides: sentence ends, laughter and tears, "근데" and its kin.
+_CLAUSE_BREAK = re.compile(
+    r"[?!.~\n…]+|ㅋㅋ+|ㅎㅎ+|ㅠㅠ+|ㅜㅜ+|(?:^|\s)(?:아\s)?(?:근데|그런데|그나저나|그건 그렇고)(?=\s)"
+)
+
+
+def clauses(message: str) -> list[str]:
+    """The message's clauses of two characters or more; [] when it is one clause."""
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(message) if p and len(p.strip()) >= 2]
+    return parts if len(parts) > 1 else []
 
 
 def describe(keys: Sequence[str], day: date) -> str | None:

@@ -20,6 +20,7 @@ from ml.llm.facts import (
     FactHead,
     FactSheet,
     age_on,
+    clauses,
     contradicted_fact,
     describe,
     fact_answer,
@@ -211,6 +212,24 @@ def test_the_sheet_keeps_at_most_two_facts_above_the_threshold() -> None:
     assert ctx.about_her == "2003년 10월 11일생, 지금 23살" and ctx.facts == ("birth",)
     nothing = with_facts(TurnContext(message="nothing", now=NOW), sheet)
     assert nothing.about_her is None and nothing.facts == ()
+
+
+class _Diluted(_OneHot):
+    """Like `_OneHot`, but each word weighs 1/len(words): small talk dilutes the question."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return super().encode(texts) / np.array([[max(len(t.split()), 1)] for t in texts], dtype=np.float32)
+
+
+def test_a_question_inside_small_talk_is_found_in_its_own_clause() -> None:
+    weights = np.concatenate([np.eye(len(KEYS)) * 8, np.zeros((len(KEYS), BUCKETS))], axis=1)
+    head = FactHead(weights.astype(np.float32), np.full(len(KEYS), -4, dtype=np.float32))
+    sheet = FactSheet(_Diluted(), head)
+    chatty = "오늘 비 와서 기분 좀 꿀꿀해 진짜로 ㅠㅠ birth"
+    assert sheet.keys([chatty]) == [[]]  # the whole message: 1/8 of a word about it
+    assert sheet.lookup(chatty) == (["birth"], True)  # its last clause alone
+    assert clauses(chatty) == ["오늘 비 와서 기분 좀 꿀꿀해 진짜로", "birth"]
+    assert clauses("너 생일 언제야?") == []
 
 
 @pytest.mark.parametrize(
