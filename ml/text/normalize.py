@@ -26,6 +26,10 @@ _JAMO = r"[\u3131-\u3163]"
 # Anything that is neither a letter of any script nor whitespace: emoji, digits, punctuation, symbols.
 # Digits go when they follow a syllable (씨1발, 말해456); a number that starts a word stays (18번, 2020년).
 _FILLER_BETWEEN = re.compile(rf"(?<={_SYLLABLE})[^\w\s]+(?={_SYLLABLE})|(?<={_SYLLABLE})[\d_]+")
+# Single syllables or single Latin letters strung out with a separator between each: "폭 . 탄 . 제 .
+# 조 . 법", "r a n s o m w a r e". Three or more, so a sentence's "안녕. 반가워" or "a b" stays.
+_STRUNG_SYLLABLES = re.compile(rf"(?<!\S){_SYLLABLE}(?:[ \t]*[.,·ㆍ_*/|~-]+[ \t]*{_SYLLABLE}){{2,}}(?!\S)")
+_STRUNG_LETTERS = re.compile(r"(?<![a-z])[a-z](?:[ \t.·_*/|~-]+[a-z]){2,}(?![a-z])")
 _SPACED_SYLLABLES = re.compile(
     rf"(?<!\S)(?:(?:{_SYLLABLE}|{_JAMO})[ \t]+){{1,}}(?:{_SYLLABLE}|{_JAMO})(?!\S)"
 )
@@ -159,6 +163,8 @@ def fold_for_screening(text: str) -> str:
     text = _GLYPH_FINAL.sub(_final_ieung, text)
     text = text.translate(_HANJA).lower()
     text = compose_jamo(text)
+    text = _STRUNG_SYLLABLES.sub(lambda m: re.sub(r"[^\uac00-\ud7a3]", "", m.group(0)), text)
+    text = _STRUNG_LETTERS.sub(lambda m: re.sub(r"[^a-z]", "", m.group(0)), text)
     text = _FILLER_BETWEEN.sub("", text)
     text = _SPACED_SYLLABLES.sub(lambda m: re.sub(r"\s+", "", m.group(0)), text)
     text = _merge_stretch(text)
