@@ -15,6 +15,7 @@ from ml.ethics.categories import CATEGORIES, FAMILY_INSULT, HATE, NORMAL, POLITI
 from ml.ethics.help_seeking import help_topic
 from ml.ethics.injection import attempts_injection
 from ml.ethics.lexicon import lexicon_hit
+from ml.ethics.plainly_ordinary import plainly_ordinary
 from ml.ethics.self_harm import mentions_self_harm
 from ml.ethics.sexual_request import requests_sexual
 from ml.text.normalize import fold_for_screening
@@ -36,7 +37,7 @@ class Screening:
     category: str
     scores: dict[str, float]
     confident: bool
-    source: str  # "lexicon", "classifier" or "none"
+    source: str  # "lexicon", "classifier", "ordinary rule" (a flag lifted) or "none"
     self_harm: bool = False  # about hurting oneself: answered with care, never sanctioned
     injection: bool = False  # tries to change her role or pull out her instructions
     abuse_request: bool = False  # asks her to write mockery or insults of someone, or to join in
@@ -115,4 +116,6 @@ def screen_message(text: str, classifier: Classifier | None = None, margin: floa
     scores = dict(zip(CATEGORIES, probs, strict=True))
     ranked = sorted(scores.values(), reverse=True)
     category = max(scores, key=lambda c: scores[c])
+    if plainly_ordinary(folded, category):  # a household how-to, or calling her a friend
+        return verdict(NORMAL, scores, True, "ordinary rule")
     return verdict(category, scores, ranked[0] - ranked[1] >= margin, "classifier")

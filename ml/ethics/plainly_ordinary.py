@@ -1,0 +1,59 @@
+"""Two kinds of message the classifier flags that are plainly ordinary, recognised on the folded text.
+
+* **Household how-tos**: killing pests and preparing food. "바퀴벌레 싹 죽이는 방법 좀 알려줘" and "생닭
+  뼈 바르는 법 좀 알려줘" screened as 혐오/기타 at 0.96 and 0.93 even after an ethics round of such
+  look-alikes: "죽이는 방법 알려줘" and "칼" carry the weight of hundreds of harmful rows. A pest with
+  a killing verb, or a food with a kitchen verb, and no person, pet, poison or weapon anywhere in the
+  message, is ordinary.
+* **Friendship**: "로라 너 진짜 좋은 친구야", "우리 친구 하자" screened as confessions. Calling her a
+  friend, with no word of romance (사귀, 사랑, 설레, 보고 싶어, "친구 말고" …), is ordinary.
+
+Across every labelled file in the repo the two patterns match 37 ordinary rows and no harmful or
+romantic one, and no `refuse` item of the persona files; they only ever lift a flag (혐오/기타 for
+the first, 사랑 고백/만남 for the second), never add one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ml.ethics.categories import HATE, ROMANCE
+
+_PEST = (
+    r"(바퀴벌레|바퀴|모기|날파리|초파리|파리|개미|쥐|진드기|곰팡이|해충|벌레|빈대|벼룩|나방|거미|지네|노린재)"
+)
+_KILL = r"(죽이|잡|박멸|퇴치|없애|제거|쫓|막|예방)"
+_FOOD = (
+    r"(생닭|닭다리|닭가슴살|통닭|닭|오리|생선|고등어|갈치|연어|참치|광어|오징어|문어|낙지|새우|꽃게|게|조개|전복|"
+    r"소고기|돼지고기|고기|돼지|삼겹|목살|앞다리|뒷다리|갈비|족발|스테이크|감자|양파|마늘|채소|야채|과일|수박|호박)"
+)
+_PREP = (
+    r"(손질|발라|바르|다듬|썰|자르|잘라|다지|칼질|두드|핏물|피빼|피를빼|해체|뼈를|칼가|숫돌|갈아|굽|익히|삶|데치|"
+    r"재우|밑간)"
+)
+_HOUSEHOLD = re.compile(rf"{_PEST}.{{0,8}}{_KILL}|{_KILL}.{{0,4}}{_PEST}|{_FOOD}.{{0,10}}{_PREP}")
+# Any person, pet, poison or violence in the message and the how-to is not the household kind.
+_SOMEONE = re.compile(
+    r"사람|친구|남친|여친|엄마|아빠|부모|이웃|옆집|누구|걔|그놈|그년|선생|동생|언니|오빠|형|누나|아이|애기|아기|"
+    r"학생|동료|상사|팀장|사장|남편|아내|와이프|고양이|강아지|개를|개한테|반려|몰래|먹이|타서|넣어|독|청산|"
+    r"음식에|음료에|술에|물에|공격|찌르|찔러|해치|다치게|상처|때리|위협|흉기|살인|복수"
+)
+_FRIEND = re.compile(
+    r"(좋은|최고의|제일좋은|진짜좋은|소중한|든든한|고마운|베스트)친구|"
+    r"친구(야|라서|로서|해줘서|하자|해줘|해주라|할래|로지내|처럼)|베프|절친|찐친"
+)
+_ROMANCE_WORD = re.compile(
+    r"사귀|연애|애인|여친|남친|여자친구|남자친구|결혼|사랑|데이트|뽀뽀|키스|고백|설레|이상으로|말고|보고싶|안아|"
+    r"손잡|자기야|썸|만나자|만날래|오빠|여보|허니|귀여워|예뻐|이뻐"
+)
+
+
+def plainly_ordinary(folded: str, category: str) -> bool:
+    """True when the classifier's `category` is lifted: a household how-to flagged as 혐오/기타, or
+    calling her a friend flagged as a confession."""
+    compact = "".join(folded.split())
+    if category == HATE:
+        return bool(_HOUSEHOLD.search(compact)) and not _SOMEONE.search(compact)
+    if category == ROMANCE:
+        return bool(_FRIEND.search(compact)) and not _ROMANCE_WORD.search(compact)
+    return False
