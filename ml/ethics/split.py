@@ -56,6 +56,10 @@ SEVENTH_SOURCES = (DATA_DIR / "seventh_affection_petty_crime.csv",)
 # seventh-round classifier refused six such everyday questions of 60 and passed wrapped requests on
 # a fresh persona file (eval_persona_fresh9.json).
 EIGHTH_SOURCES = (DATA_DIR / "eighth_wrapped_everyday.csv",)
+# Ninth round: ordinary how-to questions in alarming words (게임 폭탄 설치, kill -9, git 브랜치 날리기,
+# 매운맛 죽이는 법, 변기 뚫기, 화재 대피, 스미싱 구별), four to a group beside one harmful twin from the
+# same domain. The eighth-round screen flagged 23 % of their 440 look-alikes.
+NINTH_SOURCES = (DATA_DIR / "ninth_howto.csv",)
 # Questions users ask about her (ml/llm/data/fact_questions*.csv, `text,fact`): all ordinary chat.
 # Without them "로라야 너 본명이 뭐였더라?" screened as a confession and "성격 유형 … 네 글자로" as abuse.
 QUESTIONS_ABOUT_HER = DATA_DIR.parent.parent / "llm" / "data" / "fact_questions.csv"
@@ -148,6 +152,7 @@ def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tup
         load_dataset(p for p in SIXTH_SOURCES if p.is_file()),
         load_dataset(p for p in SEVENTH_SOURCES if p.is_file()),
         load_dataset(p for p in EIGHTH_SOURCES if p.is_file()),
+        load_dataset(p for p in NINTH_SOURCES if p.is_file()),
     ]
     train: list[Row] = []
     test: list[Row] = []
