@@ -77,7 +77,9 @@ class Engine:
         log.info("loading the LLM (%s)", config.llm.model)
         llm = load_llm(config.llm)
         facts = FactSheet.load(embedder)
-        return cls(config, llm, embedder, face, classifier, facts, load_reranker(config.embedder))
+        engine = cls(config, llm, embedder, face, classifier, facts, load_reranker(config.embedder))
+        log.info("memory vectors: %s", engine.embedder_id)  # hashed here, not on the event loop later
+        return engine
 
     @cached_property
     def memory_threshold(self) -> float:

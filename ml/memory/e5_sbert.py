@@ -104,12 +104,14 @@ class E5LoraInput(InputModule):
         if self.served:
             return
         merged: torch.nn.Module = cast(Any, self.bert).merge_and_unload().eval()  # a peft model until now
-        if serving_dtype() == torch.bfloat16:
+        device = next(merged.parameters()).device
+        if device.type == "cpu" and serving_dtype() == torch.bfloat16:
             merged = merged.to(torch.bfloat16)
         # A padded batch of two, so the trace takes the attention-mask path every input needs; batch
         # size and length stay dynamic (tests/ml/test_memory_e5.py compares single and padded texts).
         short, longer = "짧은 말", "이건 패딩이 생기도록 조금 더 긴 문장"
-        example = self.e5_tokenizer([self.prefix + short, self.prefix + longer])
+        batch = self.e5_tokenizer([self.prefix + short, self.prefix + longer])
+        example = {k: v.to(device) for k, v in batch.items()}
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracer warnings about Python ints in transformers' mask code
             traced = torch.jit.trace(
