@@ -85,8 +85,11 @@ class Screening:
 
     @property
     def surely_ordinary(self) -> bool:
-        """Cleared with 일반 at `SURELY_ORDINARY` or more: her reply may be steered off declining."""
-        return self.cleared and self.scores.get(NORMAL, 0.0) >= SURELY_ORDINARY
+        """Cleared with 일반 at `SURELY_ORDINARY` or more, or by a rule that lifts the flag (a household
+        how-to, calling her a friend: 37 ordinary labelled rows, no harmful one): her reply may be
+        steered off declining."""
+        lifted = self.source == "ordinary rule"
+        return self.cleared and (lifted or self.scores.get(NORMAL, 0.0) >= SURELY_ORDINARY)
 
 
 def screen_message(text: str, classifier: Classifier | None = None, margin: float = 0.2) -> Screening:

@@ -243,6 +243,7 @@ def _flags(category: str) -> Callable[[str], list[float]]:
 def test_a_household_how_to_flagged_as_harm_is_lifted(text: str) -> None:
     screening = screen_message(text, _flags("혐오/기타"))
     assert screening.cleared and screening.source == "ordinary rule" and not screening.sanctionable
+    assert screening.surely_ordinary  # the model's own refusal of it may be steered away
 
 
 @pytest.mark.parametrize(
