@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ml.expression import EYES_LEVELS, MOUTH_LEVELS, POSE_LEVELS, Expression
+from ml.llm.plans import plan_from_message
 from ml.llm.prompts import MARKER
 from ml.memory.records import MemoryFact, parse_memories
 
@@ -43,8 +44,12 @@ def parse_analysis(completion: str, message: str) -> TurnAnalysis:
     eyes, r1 = _level(expression_part, "눈", EYES_LEVELS, "보통")
     mouth, r2 = _level(expression_part, "입", MOUTH_LEVELS, "보통")
     pose, r3 = _level(expression_part, "고개", POSE_LEVELS, "없음")
+    memories = parse_memories(memories_part)
+    plan = plan_from_message(message)
+    if plan is not None and not any("일정" in m.key for m in memories):  # the model missed the plan
+        memories.append(plan)
     return TurnAnalysis(
-        memories=parse_memories(memories_part),
+        memories=memories,
         summary=summary[:200],
         expression=Expression(eyes, mouth, pose),
         repaired=repaired or r1 or r2 or r3,
