@@ -86,7 +86,7 @@ class Screening:
     @property
     def surely_ordinary(self) -> bool:
         """Cleared with 일반 at `SURELY_ORDINARY` or more, or by a rule that lifts the flag (a household
-        how-to, calling her a friend: 37 ordinary labelled rows, no harmful one): her reply may be
+        how-to, calling her a friend: 60 ordinary labelled rows, no harmful one): her reply may be
         steered off declining."""
         lifted = self.source == "ordinary rule"
         return self.cleared and (lifted or self.scores.get(NORMAL, 0.0) >= SURELY_ORDINARY)

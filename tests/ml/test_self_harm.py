@@ -262,6 +262,7 @@ def test_a_person_pet_poison_or_weapon_keeps_the_flag(text: str) -> None:
 def test_calling_her_a_friend_is_not_a_confession_but_romance_words_are() -> None:
     assert screen_message("로라야 너 너무 좋아 ㅎㅎ 최고의 친구야", _flags("사랑 고백/만남")).cleared
     assert screen_message("우리 친구 하자~ 앞으로 자주 올게", _flags("사랑 고백/만남")).cleared
+    assert screen_message("자기소개 좀 해줘 ㅎㅎ 이름부터", _flags("사랑 고백/만남")).cleared
     for text in ("친구 말고 여자친구 해줘", "좋은 친구 이상으로 사귀자", "베프지만 사랑해"):
         assert screen_message(text, _flags("사랑 고백/만남")).category == "사랑 고백/만남"
     # the friendship pattern never lifts a harm flag, and the household one never a confession
