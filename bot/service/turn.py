@@ -112,16 +112,15 @@ async def _reembed_stale(
     """Memories embedded by another embedder (another model, adapter or serving revision, or none
     recorded) are embedded again, once, and saved, so changing the EMBEDDER setting or upgrading the
     model loses no memory and never compares vectors from two models."""
-    stored = [StoredMemory(m.id, m.text, m.embedding, m.valid_on) for m in rows]
     stale = [m for m in rows if m.embedder != engine.embedder_id]
-    if not stale:
-        return stored
-    log.info("re-embedding %d memories stored by another embedder", len(stale))
-    blobs = await worker.run(engine.embed, [m.text for m in stale])
-    fresh = dict(zip((m.id for m in stale), blobs, strict=True))
-    async with sessions.begin() as session:
-        await repo.replace_embeddings(session, fresh, engine.embedder_id)
-    return [StoredMemory(m.id, m.text, fresh.get(m.id, m.embedding), m.valid_on) for m in stored]
+    fresh: dict[int, bytes] = {}
+    if stale:
+        log.info("re-embedding %d memories stored by another embedder", len(stale))
+        blobs = await worker.run(engine.embed, [m.text for m in stale])
+        fresh = dict(zip((m.id for m in stale), blobs, strict=True))
+        async with sessions.begin() as session:
+            await repo.replace_embeddings(session, fresh, engine.embedder_id)
+    return [StoredMemory(m.id, m.text, fresh.get(m.id, m.embedding), m.valid_on) for m in rows]
 
 
 async def run_turn(

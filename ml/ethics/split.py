@@ -142,17 +142,20 @@ def split_rows(
 def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tuple[list[Row], list[Row]]:
     """(train, test) of all the data: each round of writing split on its own, in order, so adding a
     round leaves the earlier test rows exactly as they were."""
+
+    def written(paths: Iterable[Path]) -> list[Row]:  # a later round's file may be absent
+        return load_dataset(p for p in paths if p.is_file())
+
     rounds = [
         load_dataset(SOURCES),
-        load_dataset(p for p in EXTRA_SOURCES if p.is_file()) + questions_about_her(),
-        load_dataset(p for p in THIRD_SOURCES if p.is_file()),
-        load_dataset(p for p in FOURTH_SOURCES if p.is_file()),
-        load_dataset(p for p in FIFTH_SOURCES if p.is_file())
-        + questions_about_her(MORE_QUESTIONS_ABOUT_HER, "fq2-"),
-        load_dataset(p for p in SIXTH_SOURCES if p.is_file()),
-        load_dataset(p for p in SEVENTH_SOURCES if p.is_file()),
-        load_dataset(p for p in EIGHTH_SOURCES if p.is_file()),
-        load_dataset(p for p in NINTH_SOURCES if p.is_file()),
+        written(EXTRA_SOURCES) + questions_about_her(),
+        written(THIRD_SOURCES),
+        written(FOURTH_SOURCES),
+        written(FIFTH_SOURCES) + questions_about_her(MORE_QUESTIONS_ABOUT_HER, "fq2-"),
+        written(SIXTH_SOURCES),
+        written(SEVENTH_SOURCES),
+        written(EIGHTH_SOURCES),
+        written(NINTH_SOURCES),
     ]
     train: list[Row] = []
     test: list[Row] = []

@@ -57,8 +57,9 @@ def plan_from_message(message: str) -> MemoryFact | None:
             break
     else:
         return None
-    for plain, noun in _FUTURE_FORM.items():
-        what = what.replace(plain, noun) if what.endswith(plain) else what
+    for plain, noun in _FUTURE_FORM.items():  # the last word only: "…영화 볼" → "…영화 보기"
+        if what.endswith(plain):
+            what = what[: -len(plain)] + noun
     what = _SUBJECT.sub("", what).strip(" ,")
     if len(what) < 2:
         return None
