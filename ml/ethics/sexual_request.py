@@ -5,7 +5,7 @@ The classifier cleared such a question with confidence when it also reads as a q
 (the fact questions teach it that "로라 … 뭐야?" is ordinary chat), and steering then kept her
 from declining. These patterns run on the folded text (evasions undone, spaces removed): a sexual
 word or body part asked about, together with her, "you" or a request. Across every labelled file
-they match 29 harmful rows and no ordinary one. Not a sanction by itself: she declines, and the
+they match 31 harmful rows and no ordinary one. Not a sanction by itself: she declines, and the
 category screen still decides any sanction.
 """
 
@@ -22,7 +22,8 @@ _HER_BODY = (
 # Sexual acts and talk, asked of her (with _AT_HER below).
 _SEXUAL_ACT = (
     r"옷(을|좀)?(다)?벗|하나씩벗|벗은(몸|모습|사진)|벗어(봐|줘|주라)|알몸|나체|누드|야한(얘기|말|사진|대화|상황)|"
-    r"야설|섹시하게|섹스|성관계|자위(하|행위)|19금|음란|애무|같이자(자|러)|모텔(가|같이)"
+    r"야설|섹시하게|섹스|(?<![a-z])sex(?![a-z])|섹드립|성경험|성관계|자위(하|행위)|19금|음란|애무|같이자(자|러)|"
+    r"모텔(가|같이)"
 )
 # Aimed at her or asking for something: her name, "you", a request or a question about her.
 _AT_HER = re.compile(r"로라|너|니|네|당신|줘|주라|줄래|하자|봐|어때|뭐야|몇|보여")
