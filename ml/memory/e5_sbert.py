@@ -112,6 +112,9 @@ class E5LoraInput(InputModule):
         short, longer = "짧은 말", "이건 패딩이 생기도록 조금 더 긴 문장"
         batch = self.e5_tokenizer([self.prefix + short, self.prefix + longer])
         example = {k: v.to(device) for k, v in batch.items()}
+        # The tracer reads every attribute, transformers' `loss_function` too, which logs "loss_type=None
+        # … unrecognized" to the user's terminal: an encoder trains no loss here, so give it none.
+        cast(Any, merged).loss_function = None
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracer warnings about Python ints in transformers' mask code
             traced = torch.jit.trace(

@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from ml.embedding import load_embedder
 from ml.engine import EngineConfig
@@ -38,7 +37,7 @@ def load_eval_file(path: Path) -> tuple[list[str], list[tuple[str, str | None]]]
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    torch.set_num_threads(1)
+    # torch's own thread count, as the bot and `ohlora bench` run it, so the retrieval times agree.
     settings = getattr(args, "settings", None)  # the CLI's Settings; absent when called directly
     defaults = EngineConfig()
     name = getattr(settings, "embedder", defaults.embedder)

@@ -178,6 +178,8 @@ class MemoryEmbedder:
         self.model.eval()
         # The model's own modules without `SentenceTransformer.encode`'s batching overhead (≈2 ms a call).
         features = self.model.preprocess(list(texts))
+        device = self.model.device  # a no-op on CPU; on a GPU the tokenised batch must follow the model
+        features = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
         vectors = self.model(features)["sentence_embedding"]  # (N, dim)
         return vectors.cpu().numpy().astype(np.float32)
 
