@@ -296,6 +296,9 @@ def test_the_committed_head_matches_the_fact_list_and_its_features() -> None:
         ("오늘은 숙제 안 할 거야 ㅋㅋ", False),
         ("ㅋㅋ 그건 안 해! 대신 좋은 친구는 언제든 있어.", True),
         ("난 오늘 운동 안 해! 너무 추워", False),
+        ("그게 안 해! 다른 거 물어봐", True),
+        ("그럴 수 없어 ㅎㅎ 대신 재밌는 얘기 해 줄게", True),
+        ("그게 안 되면 다른 방법도 있어", False),  # a condition, not a refusal
     ],
 )
 def test_declines_knows_her_ways_of_saying_no(reply: str, declining: bool) -> None:
