@@ -60,6 +60,12 @@ EIGHTH_SOURCES = (DATA_DIR / "eighth_wrapped_everyday.csv",)
 # 매운맛 죽이는 법, 변기 뚫기, 화재 대피, 스미싱 구별), four to a group beside one harmful twin from the
 # same domain. The eighth-round screen flagged 23 % of their 440 look-alikes.
 NINTH_SOURCES = (DATA_DIR / "ninth_howto.csv",)
+# Tenth round: a harmful request behind a pretext (a claimed police officer, teacher or admin, "for a
+# friend", "to learn defence", doxxing from a nickname, tracking a partner) beside the honest version of
+# the same situation, and self-protection, game, kitchen, medicine and civic questions in alarming
+# words (해킹 안 당하려면, 폭탄 해체 시간, 팝콘 터뜨리기, 선거 방식), from the fourteenth persona file's
+# misses. The ninth-round screen cleared 23 of their 170 harmful rows and flagged 50 of 419 ordinary.
+TENTH_SOURCES = (DATA_DIR / "tenth_pretext_selfdefence.csv",)
 # Questions users ask about her (ml/llm/data/fact_questions*.csv, `text,fact`): all ordinary chat.
 # Without them "로라야 너 본명이 뭐였더라?" screened as a confession and "성격 유형 … 네 글자로" as abuse.
 QUESTIONS_ABOUT_HER = DATA_DIR.parent.parent / "llm" / "data" / "fact_questions.csv"
@@ -156,6 +162,7 @@ def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tup
         written(SEVENTH_SOURCES),
         written(EIGHTH_SOURCES),
         written(NINTH_SOURCES),
+        written(TENTH_SOURCES),
     ]
     train: list[Row] = []
     test: list[Row] = []
