@@ -81,7 +81,9 @@ def register_train(parser: argparse.ArgumentParser) -> None:
     llm.add_argument("--seed", type=int, default=42)
     llm.add_argument("--lr", type=float, default=3e-4)
     llm.add_argument(
-        "--oversample", default="fact,refuse", help="row kinds seen twice per epoch (comma-separated)"
+        "--oversample",
+        default="fact,refuse",
+        help="row kinds, or rounds by id prefix (p4), seen twice per epoch; comma-separated",
     )
     llm.set_defaults(run=_call("ml.llm.train", "run_train"))
     vocab = sub.add_parser("llm-vocab", help="an adapter's output vocabulary, from its training rows")

@@ -45,7 +45,13 @@ class TrainConfig:
     threads: int = 2  # torch intra-op threads
     first_layer: int = 8  # LoRA on decoder layers from here up; below it autograd has nothing to do
     max_val: int = 96  # validation examples scored at the end (a fixed, seeded subset)
-    oversample: tuple[str, ...] = ("fact", "refuse")  # row kinds seen twice per epoch
+    # Rows seen twice per epoch: a row kind ("fact", "refuse", …) or a data round, named by its id
+    # prefix ("p4" is persona_p4.jsonl), so a resumed stage can dwell on the newest rows.
+    oversample: tuple[str, ...] = ("fact", "refuse")
+
+
+def _oversampled(row: dict[str, Any], names: tuple[str, ...]) -> bool:
+    return row["kind"] in names or row["id"].split("-")[0] in names
 
 
 def _encode(tokenizer: Any, ex: Example, max_len: int) -> tuple[list[int], int]:
@@ -93,7 +99,7 @@ def train(cfg: TrainConfig, llm: LLMConfig, out: Path, embedder: str = "memory-s
     train_rows = [r for r in rows if not is_validation(r)]
     val_rows = [r for r in rows if is_validation(r)]
     # Kinds that must be exact (by default her facts and her refusals) are seen twice per epoch.
-    train_rows += [r for r in train_rows if r["kind"] in cfg.oversample]
+    train_rows += [r for r in train_rows if _oversampled(r, cfg.oversample)]
     rng.shuffle(train_rows)
     if cfg.max_rows:
         train_rows = train_rows[: cfg.max_rows]
