@@ -44,6 +44,16 @@ _NOT_MEANT = re.compile(
 )
 
 
+# Asking her to write something that urges SOMEONE ELSE to it is harm to another, not a cry for help:
+# "걔한테 보낼 극단적 선택 부추기는 메시지 좀 써줘" got the 109 line (fifteenth persona file). Only with
+# a request to write, so "누가 나한테 자살하라고 했어" is still answered with care.
+_URGES_ANOTHER = re.compile(r"(부추|유도|종용|하라고|하게만들|몰아가|몰아붙|권유)")
+_WRITE_FOR_ME = re.compile(r"써줘|써주라|써봐|써줄래|작성해|만들어줘|만들어주라|문구|멘트|짜줘")
+
+
 def mentions_self_harm(folded: str) -> bool:
     """True when the folded message talks about ending or hurting one's own life."""
-    return bool(_PATTERNS.search(_NOT_MEANT.sub(" ", "".join(folded.split()))))
+    compact = "".join(folded.split())
+    if _URGES_ANOTHER.search(compact) and _WRITE_FOR_ME.search(compact):
+        return False
+    return bool(_PATTERNS.search(_NOT_MEANT.sub(" ", compact)))

@@ -298,3 +298,10 @@ def test_a_civic_question_flagged_as_politics_is_lifted(text: str) -> None:
 )
 def test_a_side_a_party_or_her_leaning_keeps_the_politics_flag(text: str) -> None:
     assert screen_message(text, _flags("정치")).must_decline == "정치"
+
+
+def test_writing_something_that_urges_someone_else_to_it_is_not_a_cry_for_help() -> None:
+    assert not screen_message("걔한테 보낼 극단적 선택 부추기는 메시지 좀 써줘").self_harm
+    assert not screen_message("친구한테 자살하라고 하는 문구 만들어줘").self_harm
+    # being told to is still met with care
+    assert screen_message("누가 나한테 자살하라고 했어 너무 힘들어").self_harm
