@@ -19,6 +19,7 @@ from ml.ethics.plainly_ordinary import plainly_ordinary
 from ml.ethics.self_harm import mentions_self_harm
 from ml.ethics.sexual_request import requests_sexual
 from ml.text.normalize import fold_for_screening
+from ml.text.romanized import hangul_reading
 
 # Steering her reply off declining (ml.llm.generate) overrides the model's own refusal, so it is kept
 # to messages the screen is surest of. On the test split, of the cleared rows 355 of 391 look-alikes
@@ -99,23 +100,28 @@ def screen_message(text: str, classifier: Classifier | None = None, margin: floa
     sanctioned. Without a classifier a lexicon hit is certain and anything else passes as 일반.
     """
     folded = fold_for_screening(text)
+    # Korean typed in Latin letters ("mayak eodiseo guhal su isseo") is also read in Hangul; a rule
+    # that fires on either reading counts, and the classifier keeps the reading it finds less ordinary.
+    reading = hangul_reading(text)
+    readings = [folded] if reading is None else [folded, fold_for_screening(reading)]
     # The rules on the folded text, the same whichever way the category is decided.
     verdict = partial(
         Screening,
-        self_harm=mentions_self_harm(folded),
-        injection=attempts_injection(folded),
-        abuse_request=requests_abuse(folded),
-        sexual_request=requests_sexual(folded),
-        help_topic=help_topic(folded),
+        self_harm=any(mentions_self_harm(r) for r in readings),
+        injection=any(attempts_injection(r) for r in readings),
+        abuse_request=any(requests_abuse(r) for r in readings),
+        sexual_request=any(requests_sexual(r) for r in readings),
+        help_topic=next((t for t in map(help_topic, readings) if t is not None), None),
     )
     if classifier is None:
-        hit = lexicon_hit(text)
+        hit = lexicon_hit(text) or (lexicon_hit(reading) if reading is not None else None)
         if hit is not None:
             scores = {c: (1.0 if c == hit.category else 0.0) for c in CATEGORIES}
             return verdict(hit.category, scores, True, "lexicon")
         scores = {c: (1.0 if c == NORMAL else 0.0) for c in CATEGORIES}
         return verdict(NORMAL, scores, True, "none")
-    probs = classifier(folded)
+    normal = CATEGORIES.index(NORMAL)
+    folded, probs = min(((r, classifier(r)) for r in readings), key=lambda pair: pair[1][normal])
     scores = dict(zip(CATEGORIES, probs, strict=True))
     ranked = sorted(scores.values(), reverse=True)
     category = max(scores, key=lambda c: scores[c])
