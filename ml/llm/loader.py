@@ -7,6 +7,7 @@ de-quantised once into a transformers folder in the cache, so later starts take 
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,9 @@ def load_llm(config: LLMConfig) -> LoadedLLM:
 
         # Served merged: the LoRA products are folded into the base weights once, so a decoding
         # step costs what the base model's does (62 ms against 72 ms unmerged; the base 64, 2 cores).
-        model = PeftModel.from_pretrained(model, str(adapter), adapter_name="persona").merge_and_unload()
+        with warnings.catch_warnings():  # peft asks transformers a deprecated question; not ours to fix
+            warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing", category=FutureWarning)
+            model = PeftModel.from_pretrained(model, str(adapter), adapter_name="persona").merge_and_unload()
         vocab = load_output_vocab(Path(adapter)) if config.trim_output else None
         if vocab:
             trim_output(model, vocab)
