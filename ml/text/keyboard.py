@@ -49,7 +49,7 @@ _ENGLISH = frozenset(
     {
         *("the", "to", "do", "so", "go", "for", "git", "fuck", "suck", "dick", "sum", "gym", "ram"),
         *("set", "get", "fan", "cat", "car", "dog", "red", "bad", "dad", "sad", "mad", "tax", "fax"),
-        *("van", "sec", "sex", "gg", "ok", "ai", "rap", "top", "lol", "vs"),
+        *("van", "sec", "sex", "gg", "ok", "ai", "rap", "top", "lol", "vs", "wifi", "wi", "fi"),
     }
 )
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")

@@ -63,6 +63,7 @@ def test_initials_match_initial_consonant_slang() -> None:
 
 def test_keyboard_conversion_keeps_english_and_acronyms() -> None:
     assert convert_keyboard_tokens("fuck you AI hello dkQk") == "fuck you AI hello 아빠"
+    assert convert_keyboard_tokens("wi-fi 비번 뭐야, wifi 느려") == "wi-fi 비번 뭐야, wifi 느려"
 
 
 @pytest.mark.parametrize("typed", ["ㅅㅂ", "ㅆ ㅂ 꺼져", "씨🤬발", "tlqkf", "18 진짜", "병1신"])
