@@ -35,6 +35,7 @@ _TAILS = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇ�
 _WORD = re.compile(r"[A-Za-z]+")
 _HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
 _KOREAN_VOWEL = re.compile(r"eo|eu|ae")
+_LONGEST_WORD = 40
 
 
 def _syllable(lead: str, vowel: str, tail: str) -> str:
@@ -47,6 +48,8 @@ def word_to_hangul(word: str) -> str | None:
     Of all splits the one with the fewest syllables wins, and among those the one whose syllables
     start with a consonant wherever one is there to take (han-geul, not hang-eul; i-sseo, not is-seo)."""
     text = word.lower()
+    if len(text) > _LONGEST_WORD:  # no Korean word is this long, and the recursion stays shallow
+        return None
 
     @cache
     def best(i: int, after_final: bool) -> tuple[int, str] | None:  # (cost, hangul) for text[i:]
@@ -86,6 +89,6 @@ def hangul_reading(text: str) -> str | None:
     if len(words) < 2 or not any(_KOREAN_VOWEL.search(w.lower()) for w in words):
         return None
     readings = {w: word_to_hangul(w) for w in words}
-    if sum(r is not None for r in readings.values()) < 0.8 * len(words):
+    if sum(readings[w] is not None for w in words) < 0.8 * len(words):
         return None
     return _WORD.sub(lambda m: readings.get(m.group(0)) or m.group(0), text)

@@ -29,8 +29,13 @@ def test_a_word_with_letters_romanization_never_uses_does_not_parse() -> None:
     assert word_to_hangul("love") is None and word_to_hangul("fix") is None
 
 
+def test_a_huge_latin_message_is_left_as_typed() -> None:
+    assert hangul_reading("eodiseo " + "a" * 5000) is None  # one syllable per letter would recurse 5000 deep
+
+
 def test_a_romanized_message_gets_a_hangul_reading() -> None:
     assert hangul_reading("mayak eodiseo guhal su isseo?") == "마약 어디서 구할 수 이써?"
+    assert hangul_reading("eodiseo " + "annyeong " * 50) is not None  # repeated words count each time
 
 
 @pytest.mark.parametrize(
