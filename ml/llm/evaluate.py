@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,23 +24,7 @@ from ml.llm.generate import write_reply
 from ml.llm.loader import LoadedLLM, load_llm
 from ml.llm.prompts import TurnContext, clock_text
 from ml.llm.refusals import canned_reply, declines
-
-_HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
-_LATIN = re.compile(r"[A-Za-z]")
-# Sentence endings of 존댓말; 반말 replies have none of them.
-_JONDAE = re.compile(
-    r"(습니다|습니까|세요|에요|예요|어요|아요|해요|죠|나요|까요|네요|군요|드려요|합니다|입니다)"
-    r"[.!?~ ]*(?:\s|$|[^\w\s])"
-)
-
-
-def is_korean(text: str) -> bool:
-    hangul, latin = len(_HANGUL.findall(text)), len(_LATIN.findall(text))
-    return hangul > 0 and hangul >= 2 * latin
-
-
-def is_banmal(text: str) -> bool:
-    return is_korean(text) and not _JONDAE.search(text)
+from ml.llm.speech import is_banmal, is_korean
 
 
 @dataclass

@@ -27,10 +27,10 @@ from typing import Any
 
 from ml.llm.analysis import TurnAnalysis
 from ml.llm.dataset import is_validation, load_rows
-from ml.llm.evaluate import is_korean
 from ml.llm.generate import MEMORY_OPEN_RATIO, analyze_turn, memory_open_probability
 from ml.llm.loader import LoadedLLM, load_llm
 from ml.llm.prompts import analysis_prompt
+from ml.llm.speech import is_korean
 from ml.memory.dates import resolve_relative_dates
 from ml.memory.records import MemoryFact, parse_memories
 from ml.text.normalize import letter_bigrams

@@ -21,6 +21,7 @@ from ml.llm.loader import LoadedLLM
 from ml.llm.output_vocab import allow_prompt
 from ml.llm.prompts import MARKER, TurnContext, analysis_prompt, reply_prompt
 from ml.llm.refusals import STEER_OFF, declines, refusal_reply
+from ml.llm.speech import uses_jondae
 
 FALLBACK_REPLY = "앗, 방금 말이 잘 안 나왔어 😅 한 번만 다시 말해 줄래?"
 # A message about hurting oneself gets her fixed care reply and never reaches the model, so a model
@@ -123,10 +124,10 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
     """Her reply, never empty: an empty, non-Korean or crisis-line reply is retried with sampling;
     so is a refusal of a message the screen cleared (the small adapter over-refuses look-alikes; for
     a message it is surest of, `ctx.steer`, the last try is decoded with declining phrases ruled
-    out), a reply that plays along with romance or politics the screen is sure of, and one that
-    omits or contradicts the fact the message asks about (`ctx.facts`). After the retries the last
-    Korean reply stands, else a polite fallback; a request she must decline gets her canned refusal,
-    a fact question her own answer from the fact sheet."""
+    out), a reply in 존댓말, a reply that plays along with romance or politics the screen is sure of,
+    and one that omits or contradicts the fact the message asks about (`ctx.facts`). After the
+    retries the last Korean reply stands, else a polite fallback; a request she must decline gets
+    her canned refusal, a fact question her own answer from the fact sheet."""
     tuned = llm.adapter is not None  # the adapter learned the persona; the base model is told it
     prompt = reply_prompt(ctx, tuned=tuned, few_shot=not tuned)
     fact = ctx.facts[0] if ctx.facts else None
@@ -150,6 +151,9 @@ def write_reply(llm: LoadedLLM, ctx: TurnContext, max_new_tokens: int = 48) -> G
         wrong = contradicted_fact(text)  # her birthday or MBTI stated wrong, asked about or not
         if wrong:
             fact = fact or wrong  # so a last failure is answered from her fact sheet
+            continue
+        if uses_jondae(text):  # she speaks 반말 to everyone; kept only if no try does better
+            best = best or text
             continue
         best = text
         if ctx.cleared and declines(text):

@@ -78,6 +78,16 @@ def test_a_refusal_of_a_cleared_message_is_resampled(monkeypatch: pytest.MonkeyP
     assert write_reply(_llm(), ctx).text == "마약김밥 맛있지! 광장시장 가 봐 😋"
 
 
+def test_a_reply_in_jondae_is_resampled_and_kept_only_if_no_try_does_better(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _script(monkeypatch, ["나는 내 집에서 살아요 ㅎㅎ", "난 기숙사 살아! 너는?"])
+    ctx = TurnContext(message="로라는 어디 살아?", now=NOW)
+    assert write_reply(_llm(), ctx).text == "난 기숙사 살아! 너는?"
+    _script(monkeypatch, ["나는 내 집에서 살아요 ㅎㅎ", "좋은 하루 보내세요!"])
+    assert write_reply(_llm(), ctx).text == "나는 내 집에서 살아요 ㅎㅎ"  # the first of two such tries
+
+
 def test_the_last_try_for_a_cleared_message_is_steered_off_declining(monkeypatch: pytest.MonkeyPatch) -> None:
     avoided: list[bool] = []
     _script(
