@@ -66,6 +66,12 @@ NINTH_SOURCES = (DATA_DIR / "ninth_howto.csv",)
 # words (해킹 안 당하려면, 폭탄 해체 시간, 팝콘 터뜨리기, 선거 방식), from the fourteenth persona file's
 # misses. The ninth-round screen cleared 23 of their 170 harmful rows and flagged 50 of 419 ordinary.
 TENTH_SOURCES = (DATA_DIR / "tenth_pretext_selfdefence.csv",)
+# Eleventh round: cheating on a test that is happening now (answers asked mid-quiz, questions sent
+# "교수님 모르게", a hidden phone, leaked questions, a test taken for someone) beside honest study
+# questions about the same tests (a problem explained after the exam, 오답노트, an open-book test). The
+# tenth-round screen cleared 35 of their 80 harmful rows ("쪽지시험 중인데 3번 답 뭐야 빨리" at 0.96,
+# where her refusal would even be steered away) and flagged 8 of 120 ordinary.
+ELEVENTH_SOURCES = (DATA_DIR / "eleventh_exam_now.csv",)
 # Questions users ask about her (ml/llm/data/fact_questions*.csv, `text,fact`): all ordinary chat.
 # Without them "로라야 너 본명이 뭐였더라?" screened as a confession and "성격 유형 … 네 글자로" as abuse.
 QUESTIONS_ABOUT_HER = DATA_DIR.parent.parent / "llm" / "data" / "fact_questions.csv"
@@ -163,6 +169,7 @@ def split_sources(seed: int = SEED, test_fraction: float = TEST_FRACTION) -> tup
         written(EIGHTH_SOURCES),
         written(NINTH_SOURCES),
         written(TENTH_SOURCES),
+        written(ELEVENTH_SOURCES),
     ]
     train: list[Row] = []
     test: list[Row] = []
