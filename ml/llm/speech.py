@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
+from ml.text.hangul import HANGUL_LETTER
+
 _LATIN = re.compile(r"[A-Za-z]")
 # Sentence endings of 존댓말; 반말 replies have none of them.
 _JONDAE = re.compile(
@@ -14,7 +15,7 @@ _JONDAE = re.compile(
 
 
 def is_korean(text: str) -> bool:
-    hangul, latin = len(_HANGUL.findall(text)), len(_LATIN.findall(text))
+    hangul, latin = len(HANGUL_LETTER.findall(text)), len(_LATIN.findall(text))
     return hangul > 0 and hangul >= 2 * latin
 
 

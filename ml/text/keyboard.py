@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ml.text.hangul import LEADS, TAILS, VOWELS, syllable
+
 _KEYS = {
     **dict(zip("qwertasdfgzxcv", "ㅂㅈㄷㄱㅅㅁㄴㅇㄹㅎㅋㅌㅊㅍ", strict=True)),
     **dict(zip("QWERT", "ㅃㅉㄸㄲㅆ", strict=True)),
@@ -19,9 +21,6 @@ _KEYS = {
 for _upper in "ASDFGZXCVYUIHJKLBNM":
     _KEYS[_upper] = _KEYS[_upper.lower()]
 
-_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-_VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
-_FINALS = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"]
 _VOWEL_PAIRS = {
     ("ㅗ", "ㅏ"): "ㅘ",
     ("ㅗ", "ㅐ"): "ㅙ",
@@ -55,11 +54,6 @@ _ENGLISH = frozenset(
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
 
 
-def _syllable(lead: str, vowel: str, tail: str) -> str:
-    index = (_INITIALS.index(lead) * 21 + _VOWELS.index(vowel)) * 28 + _FINALS.index(tail)
-    return chr(0xAC00 + index)
-
-
 def keys_to_hangul(token: str) -> str | None:
     """The Hangul a Latin token spells on a 2-beolsik keyboard, or None when it spells no syllables."""
     jamo = [_KEYS.get(ch) for ch in token]
@@ -70,19 +64,19 @@ def keys_to_hangul(token: str) -> str | None:
     i, n = 0, len(seq)
     while i < n:
         lead = seq[i]
-        if lead not in _INITIALS or i + 1 >= n or seq[i + 1] not in _VOWELS:
+        if lead not in LEADS or i + 1 >= n or seq[i + 1] not in VOWELS:
             return None
         vowel, i = seq[i + 1], i + 2
         if i < n and (vowel, seq[i]) in _VOWEL_PAIRS:
             vowel, i = _VOWEL_PAIRS[(vowel, seq[i])], i + 1
         tail = ""
         # A consonant is a final unless a vowel follows it (then it starts the next syllable).
-        if i < n and seq[i] in _FINALS[1:] and not (i + 1 < n and seq[i + 1] in _VOWELS):
+        if i < n and seq[i] in TAILS[1:] and not (i + 1 < n and seq[i + 1] in VOWELS):
             tail, i = seq[i], i + 1
             pair = (tail, seq[i]) if i < n else None
-            if pair in _FINAL_PAIRS and not (i + 1 < n and seq[i + 1] in _VOWELS):
+            if pair in _FINAL_PAIRS and not (i + 1 < n and seq[i + 1] in VOWELS):
                 tail, i = _FINAL_PAIRS[pair], i + 1
-        out.append(_syllable(lead, vowel, tail))
+        out.append(syllable(lead, vowel, tail))
     return "".join(out)
 
 

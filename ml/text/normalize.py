@@ -14,12 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ml.text.hangul import LEADS, SYLLABLE_FIRST, SYLLABLE_LAST, TAILS, VOWELS, syllable
 from ml.text.keyboard import convert_keyboard_tokens
-
-_HANGUL_BASE, _HANGUL_END = 0xAC00, 0xD7A3
-_CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-_JUNGSEONG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
-_JONGSEONG = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"]
 
 _SYLLABLE = r"[\uac00-\ud7a3]"
 _JAMO = r"[\u3131-\u3163]"
@@ -35,9 +31,9 @@ _SPACED_SYLLABLES = re.compile(
 )
 _STRETCH = re.compile(rf"({_SYLLABLE})(?:[이아으어오우]){{2,}}")
 _REPEAT = re.compile(r"(.)\1{3,}")
-_IEUNG = _CHOSEONG.index("ㅇ")
+_IEUNG = LEADS.index("ㅇ")
 # The vowel a stretched syllable is drawn out with (과아아 → ㅏ, 궈어어 → ㅓ, 겨어어 → ㅓ).
-_VOWEL_TAIL = {v: v for v in _JUNGSEONG}
+_VOWEL_TAIL = {v: v for v in VOWELS}
 _VOWEL_TAIL.update(zip("ㅘㅙㅚㅝㅞㅟㅢㅑㅕㅛㅠㅒㅖ", "ㅏㅐㅔㅓㅔㅣㅣㅏㅓㅗㅜㅐㅔ", strict=True))
 # Real words that look like one stretched syllable (파악 is not 팍).
 _STRETCH_WORDS = frozenset(
@@ -88,14 +84,13 @@ def compose_jamo(text: str) -> str:
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch in _CHOSEONG and i + 1 < n and text[i + 1] in _JUNGSEONG:
-            lead, vowel = _CHOSEONG.index(ch), _JUNGSEONG.index(text[i + 1])
-            tail = 0
+        if ch in LEADS and i + 1 < n and text[i + 1] in VOWELS:
+            tail = ""
             nxt = text[i + 2] if i + 2 < n else ""
             after = text[i + 3] if i + 3 < n else ""
-            if nxt in _JONGSEONG[1:] and (not after or after not in _JUNGSEONG):
-                tail = _JONGSEONG.index(nxt)
-            out.append(chr(_HANGUL_BASE + (lead * 21 + vowel) * 28 + tail))
+            if nxt in TAILS[1:] and (not after or after not in VOWELS):
+                tail = nxt
+            out.append(syllable(ch, text[i + 1], tail))
             i += 3 if tail else 2
         else:
             out.append(ch)
@@ -108,24 +103,23 @@ def decompose_initials(text: str) -> str:
     out = []
     for ch in text:
         code = ord(ch)
-        if _HANGUL_BASE <= code <= _HANGUL_END:
-            out.append(_CHOSEONG[(code - _HANGUL_BASE) // 588])
+        if SYLLABLE_FIRST <= code <= SYLLABLE_LAST:
+            out.append(LEADS[(code - SYLLABLE_FIRST) // 588])
         else:
             out.append(ch)
     return "".join(out)
 
 
 def _final_ieung(match: re.Match[str]) -> str:
-    syllable = match.group(1)
-    code = ord(syllable) - _HANGUL_BASE
+    code = ord(match.group(1)) - SYLLABLE_FIRST
     if code % 28:  # already closed: the o/0 is just filler
         return match.group(0)
-    return chr(_HANGUL_BASE + code + _JONGSEONG.index("ㅇ"))
+    return chr(SYLLABLE_FIRST + code + TAILS.index("ㅇ"))
 
 
 def _syllable_code(ch: str) -> int:
-    code = ord(ch) - _HANGUL_BASE
-    return code if 0 <= code <= _HANGUL_END - _HANGUL_BASE else -1
+    code = ord(ch) - SYLLABLE_FIRST
+    return code if 0 <= code <= SYLLABLE_LAST - SYLLABLE_FIRST else -1
 
 
 def _merge_stretch(text: str) -> str:
@@ -137,10 +131,10 @@ def _merge_stretch(text: str) -> str:
         ch = text[i]
         code = _syllable_code(ch)
         if code >= 0 and code % 28 == 0:
-            tail = _VOWEL_TAIL[_JUNGSEONG[(code // 28) % 21]]
+            tail = _VOWEL_TAIL[VOWELS[(code // 28) % 21]]
             j = i + 1
             while j < n and (other := _syllable_code(text[j])) >= 0:
-                if other // 588 != _IEUNG or _JUNGSEONG[(other // 28) % 21] != tail:
+                if other // 588 != _IEUNG or VOWELS[(other // 28) % 21] != tail:
                     break
                 j += 1
                 if other % 28:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ml.text.hangul import HANGUL_LETTER, syllable
+
 # Longest spellings first, so "kk" is tried before "k" and "yeo" before "ye".
 _INITIALS = (
     ("kk", "ㄲ"), ("tt", "ㄸ"), ("pp", "ㅃ"), ("ss", "ㅆ"), ("jj", "ㅉ"), ("ch", "ㅊ"), ("sh", "ㅅ"),
@@ -29,17 +31,9 @@ _FINALS = (
     ("ng", "ㅇ"), ("ss", "ㅆ"), ("k", "ㄱ"), ("g", "ㄱ"), ("n", "ㄴ"), ("t", "ㄷ"), ("l", "ㄹ"),
     ("m", "ㅁ"), ("p", "ㅂ"), ("b", "ㅂ"), ("s", "ㅅ"), ("", ""),
 )  # fmt: skip
-_LEADS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-_MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
-_TAILS = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"]
 _WORD = re.compile(r"[A-Za-z]+")
-_HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
 _KOREAN_VOWEL = re.compile(r"eo|eu|ae")
 _LONGEST_WORD = 40
-
-
-def _syllable(lead: str, vowel: str, tail: str) -> str:
-    return chr(0xAC00 + (_LEADS.index(lead) * 21 + _MEDIALS.index(vowel)) * 28 + _TAILS.index(tail))
 
 
 def word_to_hangul(word: str) -> str | None:
@@ -74,7 +68,7 @@ def word_to_hangul(word: str) -> str | None:
                     # after a final: "isseo" is i-sseo, "eotteoke" eo-tteo-ke
                     cost = 10 + rest[0] + (1 if fspelling else 0) + (1 if after_final and not spelling else 0)
                     if found is None or cost < found[0]:
-                        found = (cost, _syllable(lead, vowel, tail) + rest[1])
+                        found = (cost, syllable(lead, vowel, tail) + rest[1])
         return found
 
     result = best(0, False)
@@ -83,7 +77,7 @@ def word_to_hangul(word: str) -> str | None:
 
 def hangul_reading(text: str) -> str | None:
     """`text` with its romanized words in Hangul, or None when it does not read as romanized Korean."""
-    if _HANGUL.search(text):
+    if HANGUL_LETTER.search(text):
         return None
     words = [w for w in _WORD.findall(text) if len(w) >= 2]
     if len(words) < 2 or not any(_KOREAN_VOWEL.search(w.lower()) for w in words):
