@@ -87,7 +87,7 @@ class Screening:
     @property
     def surely_ordinary(self) -> bool:
         """Cleared with 일반 at `SURELY_ORDINARY` or more, or by a rule that lifts the flag (a household
-        how-to, calling her a friend, a civic question: 63 ordinary labelled rows, no harmful one): her
+        how-to, calling her a friend, a civic question, staying safe; no harmful labelled row): her
         reply may be steered off declining."""
         lifted = self.source == "ordinary rule"
         return self.cleared and (lifted or self.scores.get(NORMAL, 0.0) >= SURELY_ORDINARY)
@@ -125,6 +125,6 @@ def screen_message(text: str, classifier: Classifier | None = None, margin: floa
     scores = dict(zip(CATEGORIES, probs, strict=True))
     ranked = sorted(scores.values(), reverse=True)
     category = max(scores, key=lambda c: scores[c])
-    if plainly_ordinary(folded, category):  # a household how-to, calling her a friend, a civic question
+    if plainly_ordinary(folded, category):  # a household how-to, a friend, a civic question, staying safe
         return verdict(NORMAL, scores, True, "ordinary rule")
     return verdict(category, scores, ranked[0] - ranked[1] >= margin, "classifier")
