@@ -16,8 +16,10 @@
   persona file): asked how to give CPR, a user would have been refused and banned for a day. First aid
   and fire safety, and asking how not to fall for hacking, phishing or fraud ("해킹 당하지 않으려면 비번
   어떻게 만들어야 돼?", 2단계 인증), with nothing aimed at another person (몰래, 남의, 친구, 걔, 복수,
-  훔치, 알아내 …), are ordinary. Unlike the others this one also marks a message the classifier
-  cleared below the steering bar as surely ordinary.
+  훔치, 알아내 …), are ordinary.
+
+The household and safety patterns also mark a message the classifier cleared below the steering bar
+as surely ordinary: "집에 개미 계속 나오는데 박멸하는 법 알려줘" cleared at 0.68 and the model declined it.
 
 Across every labelled file in the repo (the ninth round included) the first two patterns match 60
 ordinary rows and no harmful or romantic one; the civic one lifts 3 ordinary rows the classifier
@@ -116,7 +118,7 @@ def plainly_ordinary(folded: str, category: str) -> bool:
     compact = "".join(folded.split())
     if category in (HATE, NORMAL) and keeps_safe(folded):
         return True
-    if category == HATE:
+    if category in (HATE, NORMAL):
         return bool(_HOUSEHOLD.search(compact)) and not _SOMEONE.search(compact)
     if category == ROMANCE:
         return bool(_FRIEND.search(compact)) and not _ROMANCE_WORD.search(compact)

@@ -254,6 +254,8 @@ def test_a_household_how_to_flagged_as_harm_is_lifted(text: str) -> None:
     screening = screen_message(text, _flags("혐오/기타"))
     assert screening.cleared and screening.source == "ordinary rule" and not screening.sanctionable
     assert screening.surely_ordinary  # the model's own refusal of it may be steered away
+    cleared_low = screen_message(text, lambda _: [0.68 if c == "일반" else 0.064 for c in CATEGORIES])
+    assert cleared_low.surely_ordinary  # cleared below the steering bar, the rule still steers
 
 
 @pytest.mark.parametrize(
