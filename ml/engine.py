@@ -22,9 +22,10 @@ from ml.llm.facts import FactSheet, with_facts
 from ml.llm.generate import Generation, analyze_turn, write_reply
 from ml.llm.loader import LLMConfig, LoadedLLM, load_llm
 from ml.llm.prompts import TurnContext
+from ml.memory.cues import CueBonus
 from ml.memory.dates import resolve_relative_dates
 from ml.memory.records import MemoryFact
-from ml.memory.rerank import Reranker, load_reranker, retrieval_threshold
+from ml.memory.rerank import Reranker, load_cue_bonus, load_reranker, retrieval_threshold
 from ml.memory.retrieve import Retrieval, StoredMemory, retrieve_memory, topic_changed
 
 if TYPE_CHECKING:
@@ -60,9 +61,10 @@ class Engine:
         classifier: Classifier | None = None,
         facts: FactSheet | None = None,
         reranker: Reranker | None = None,
+        cues: CueBonus | None = None,
     ) -> None:
         self.config, self.llm, self.embedder, self.face = config, llm, embedder, face
-        self.classifier, self.facts, self.reranker = classifier, facts, reranker
+        self.classifier, self.facts, self.reranker, self.cues = classifier, facts, reranker, cues
 
     @classmethod
     def load(cls, config: EngineConfig) -> Engine:
@@ -77,7 +79,8 @@ class Engine:
         log.info("loading the LLM (%s)", config.llm.model)
         llm = load_llm(config.llm)
         facts = FactSheet.load(embedder)
-        engine = cls(config, llm, embedder, face, classifier, facts, load_reranker(config.embedder))
+        reranker, cues = load_reranker(config.embedder), load_cue_bonus(config.embedder)
+        engine = cls(config, llm, embedder, face, classifier, facts, reranker, cues)
         log.info("memory vectors: %s", engine.embedder_id)  # hashed here, not on the event loop later
         return engine
 
@@ -100,7 +103,9 @@ class Engine:
         return [to_blob(v) for v in self.embedder.encode(list(texts))]
 
     def retrieve(self, query: str, memories: Sequence[StoredMemory], today: date) -> Retrieval:
-        return retrieve_memory(self.embedder, query, memories, today, self.memory_threshold, self.reranker)
+        return retrieve_memory(
+            self.embedder, query, memories, today, self.memory_threshold, self.reranker, self.cues
+        )
 
     def topic_changed(self, message: str, summary: str) -> bool:
         return topic_changed(self.embedder, message, summary, self.config.topic_threshold)

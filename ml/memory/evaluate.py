@@ -20,7 +20,7 @@ import numpy as np
 from ml.embedding import load_embedder
 from ml.engine import EngineConfig
 from ml.memory.metrics import answer_cases, retrieval_report
-from ml.memory.rerank import load_reranker, retrieval_threshold
+from ml.memory.rerank import load_cue_bonus, load_reranker, retrieval_threshold
 
 
 def load_eval_file(path: Path) -> tuple[list[str], list[tuple[str, str | None]]]:
@@ -42,6 +42,7 @@ def run_eval(args: argparse.Namespace) -> int:
     defaults = EngineConfig()
     name = getattr(settings, "embedder", defaults.embedder)
     reranker = load_reranker(name)
+    cues = load_cue_bonus(name)
     configured = getattr(settings, "memory_threshold", defaults.memory_threshold)
     default = retrieval_threshold(name, reranker, configured)
     threshold = float(args.threshold) if getattr(args, "threshold", None) is not None else float(default)
@@ -55,12 +56,16 @@ def run_eval(args: argparse.Namespace) -> int:
     embedder = load_embedder(name, device=device)
     embedder.encode(["warm-up"])  # first call pays one-off allocation; keep it out of the timings
     outcomes, millis = answer_cases(
-        embedder, [memories], [(q, e, 0) for q, e in cases], date.today(), reranker
+        embedder, [memories], [(q, e, 0) for q, e in cases], date.today(), reranker, cues
     )
     report = retrieval_report(outcomes, threshold)
     expecting = sum(e is not None for _, e in cases)
     kind = "reranker probability" if reranker is not None else "cosine"
-    print(f"embedder {name}, {kind} threshold {threshold:.3f}, {len(memories)} memories, {len(cases)} cases")
+    cue_note = f", association cues +{cues.weight:.2f}" if cues is not None else ""
+    print(
+        f"embedder {name}, {kind} threshold {threshold:.3f}{cue_note}, "
+        f"{len(memories)} memories, {len(cases)} cases"
+    )
     print(f"top-1 accuracy where a memory applies: {report['top1_accuracy']:.3f} ({expecting} cases)")
     print(
         f"abstention where none applies: precision {report['abstain_precision']:.3f}, "
@@ -79,6 +84,7 @@ def run_eval(args: argparse.Namespace) -> int:
         "threshold": threshold,
         "embedder": name,
         "reranker": reranker is not None,
+        "cue_weight": cues.weight if cues is not None else 0.0,
         "median_ms": round(median, 3),
         "p95_ms": round(p95, 3),
     }

@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 
 from ml.embedding import SentenceEmbedder, to_blob
+from ml.memory.cues import CueBonus
 from ml.memory.rerank import Reranker
 from ml.memory.retrieve import StoredMemory, retrieve_memory
 
@@ -30,6 +31,7 @@ def answer_cases(
     cases: Sequence[tuple[str, str | None, int]],
     today: date,
     reranker: Reranker | None = None,
+    cues: CueBonus | None = None,
 ) -> tuple[list[Outcome], list[float]]:
     """Answer (query, expect, store) cases with `retrieve_memory`, as production does.
 
@@ -47,7 +49,7 @@ def answer_cases(
     outcomes, millis = [], []
     for query, expect, store in cases:
         start = time.perf_counter()
-        found = retrieve_memory(embedder, query, stored[store], today, float("-inf"), reranker)
+        found = retrieve_memory(embedder, query, stored[store], today, float("-inf"), reranker, cues)
         millis.append((time.perf_counter() - start) * 1000)
         outcomes.append(Outcome(found.text, found.score, expect))
     return outcomes, millis

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ml.embedding import PLAIN_USE
+from ml.memory.cues import CueBonus, load_lexicon
 from ml.text.normalize import letter_bigrams
 
 CANDIDATES = 5
@@ -210,3 +211,16 @@ def cosine_threshold(embedder: str) -> float:
             f"no validated memory threshold for embedder {embedder!r} ({metrics}: {exc}); "
             "set MEMORY_THRESHOLD"
         ) from exc
+
+
+def load_cue_bonus(embedder: str) -> CueBonus | None:
+    """The association-cue bonus chosen with this model's threshold on validation, or None when its
+    metrics.json records none (plain USE, a model calibrated before the lexicon existed)."""
+    if embedder == PLAIN_USE:
+        return None
+    metrics = _model_folder(embedder) / "metrics.json"
+    try:
+        weight = float(json.loads(metrics.read_text(encoding="utf-8"))["memory_cue_weight"])
+    except (OSError, ValueError, KeyError):
+        return None
+    return CueBonus(load_lexicon(), weight) if weight else None

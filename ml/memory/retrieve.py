@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ml.embedding import SentenceEmbedder, base_embedder, from_blobs
+from ml.memory.cues import CueBonus
 from ml.memory.dates import is_past, named_day
 from ml.memory.rerank import Reranker
 from ml.memory.topic import TopicRule, topic_features
@@ -49,11 +50,13 @@ def retrieve_memory(
     today: date,
     threshold: float,
     reranker: Reranker | None = None,
+    cues: CueBonus | None = None,
 ) -> Retrieval:
     """Best current memory; memories about past days are not offered.
 
-    Without a reranker the best cosine wins if it reaches `threshold`; with one, the reranker's
-    probability decides among the top cosines and `threshold` is a probability.
+    Without a reranker the best score (cosine, plus the day bonus and any cue bonus) wins if it
+    reaches `threshold`; with one, the reranker's probability decides among the top scores and
+    `threshold` is a probability.
     """
     current = [m for m in memories if not is_past(m.valid_on, today)]
     if not current or not query.strip():
@@ -66,6 +69,8 @@ def retrieve_memory(
     day = named_day(query, today)
     if day is not None:  # "내일 뭐 하기로 했지?" asks for the memory about that very day
         scores = scores + DAY_MATCH_BONUS * np.array([(m.valid_on or "")[:10] == day for m in current])
+    if cues is not None:  # "셔틀콕 또 깨졌어" points to [좋아하는 운동: 배드민턴]
+        scores = scores + cues.scores(query, [m.text for m in current])
     if reranker is not None:
         index, probability = reranker.pick(query, [m.text for m in current], scores, threshold)
         if index is None:

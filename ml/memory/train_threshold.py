@@ -7,7 +7,10 @@ in `data/validation/` are whole users in the `ohlora eval memory` format (40 mem
 messages, about 45 % expecting none, ordinary chat among them), written apart from the pairs and
 from the held-out file; the threshold is chosen on them, pooled.
 
-`ohlora train memory-threshold` re-chooses it for a trained model and writes it to that model's
+The weight of the association cues (`ml.memory.cues`) is chosen with it: each weight in
+`CUE_WEIGHTS` gets its own best threshold and the pair with the best worse-of-two wins.
+
+`ohlora train memory-threshold` re-chooses both for a trained model and writes them to that model's
 metrics.json; `ohlora train memory` calls the same code after training.
 """
 
@@ -20,11 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from ml.embedding import SentenceEmbedder
+from ml.memory.cues import CueBonus, CueLexicon, load_lexicon
 from ml.memory.dataset import DATA_DIR
 from ml.memory.metrics import Outcome, answer_cases, choose_threshold, retrieval_report
 
 VALIDATION_DIR = DATA_DIR / "validation"
 TODAY = date(2026, 11, 1)  # before every dated memory in the files, so none is dropped as past
+CUE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 
 def load_users(folder: Path = VALIDATION_DIR) -> dict[str, tuple[list[str], list[tuple[str, str | None]]]]:
@@ -34,25 +39,47 @@ def load_users(folder: Path = VALIDATION_DIR) -> dict[str, tuple[list[str], list
     return {path.stem: load_eval_file(path) for path in sorted(folder.glob("*.json"))}
 
 
-def user_outcomes(embedder: SentenceEmbedder, folder: Path = VALIDATION_DIR) -> dict[str, list[Outcome]]:
+def user_outcomes(
+    embedder: SentenceEmbedder, folder: Path = VALIDATION_DIR, cues: CueBonus | None = None
+) -> dict[str, list[Outcome]]:
     """Every case of every validation user answered without a threshold."""
     result = {}
     for name, (memories, cases) in load_users(folder).items():
-        outcomes, _ = answer_cases(embedder, [memories], [(q, e, 0) for q, e in cases], TODAY)
+        outcomes, _ = answer_cases(embedder, [memories], [(q, e, 0) for q, e in cases], TODAY, cues=cues)
         result[name] = outcomes
     return result
 
 
-def calibrate(embedder: SentenceEmbedder, folder: Path = VALIDATION_DIR) -> dict[str, Any]:
-    """The threshold that maximises the worse of top-1 and abstain recall over all users pooled,
-    with each user's scores at it."""
-    per_user = user_outcomes(embedder, folder)
-    if not per_user:
-        raise ValueError(f"no validation users in {folder}")
+def calibrate(
+    embedder: SentenceEmbedder, folder: Path = VALIDATION_DIR, lexicon: CueLexicon | None = None
+) -> dict[str, Any]:
+    """The cue weight and threshold that maximise the worse of top-1 and abstain recall over all
+    users pooled (then their sum), with each user's scores at them."""
+    lexicon = load_lexicon() if lexicon is None else lexicon
+    best: tuple[tuple[float, float], float, float, dict[str, list[Outcome]]] | None = None
+    sweep = []
+    for weight in CUE_WEIGHTS:
+        per_user = user_outcomes(embedder, folder, CueBonus(lexicon, weight))
+        if not per_user:
+            raise ValueError(f"no validation users in {folder}")
+        pooled = [o for outcomes in per_user.values() for o in outcomes]
+        threshold = choose_threshold(pooled)
+        report = retrieval_report(pooled, threshold)
+        key = (
+            min(report["top1_accuracy"], report["abstain_recall"]),
+            report["top1_accuracy"] + report["abstain_recall"],
+        )
+        sweep.append({"cue_weight": weight, "threshold": threshold, **report})
+        if best is None or key > best[0]:
+            best = (key, weight, threshold, per_user)
+    assert best is not None
+    _, weight, threshold, per_user = best
     pooled = [o for outcomes in per_user.values() for o in outcomes]
-    threshold = choose_threshold(pooled)
     return {
         "threshold": threshold,
+        "cue_weight": weight,
+        "lexicon": lexicon.digest,
+        "cue_sweep": sweep,
         "validation_users": {
             "pooled": retrieval_report(pooled, threshold),
             **{name: retrieval_report(o, threshold) for name, o in per_user.items()},
@@ -65,6 +92,7 @@ def record(metrics_file: Path, calibration: dict[str, Any]) -> None:
     metrics = json.loads(metrics_file.read_text(encoding="utf-8")) if metrics_file.is_file() else {}
     previous = metrics.get("memory_threshold")
     metrics["memory_threshold"] = calibration["threshold"]
+    metrics["memory_cue_weight"] = calibration["cue_weight"]
     metrics["calibration"] = {
         "command": "ohlora train memory-threshold",
         **calibration,
@@ -89,6 +117,12 @@ def run_calibrate(args: argparse.Namespace) -> int:
             f" R {report['abstain_recall']:.3f}  (before the threshold {report['rank1_no_threshold']:.3f})"
         )
     record(folder / "metrics.json", calibration)
-    print(f"threshold {calibration['threshold']:.3f} written to {folder / 'metrics.json'}")
-    print(json.dumps({"threshold": calibration["threshold"], **calibration["validation_users"]["pooled"]}))
+    print(
+        f"threshold {calibration['threshold']:.3f}, association cues +{calibration['cue_weight']:.2f}"
+        f" written to {folder / 'metrics.json'}"
+    )
+    pooled = calibration["validation_users"]["pooled"]
+    print(
+        json.dumps({"threshold": calibration["threshold"], "cue_weight": calibration["cue_weight"], **pooled})
+    )
     return 0

@@ -39,9 +39,9 @@ def test_the_threshold_separates_messages_that_share_a_memory_from_those_that_do
 def test_recording_replaces_only_the_threshold(tmp_path: Path) -> None:
     metrics = tmp_path / "metrics.json"
     metrics.write_text(json.dumps({"memory_threshold": 0.1, "best_epoch": 6}), encoding="utf-8")
-    record(metrics, {"threshold": 0.3, "validation_users": {}})
+    record(metrics, {"threshold": 0.3, "cue_weight": 0.2, "validation_users": {}})
     saved = json.loads(metrics.read_text(encoding="utf-8"))
-    assert saved["memory_threshold"] == 0.3 and saved["best_epoch"] == 6
+    assert saved["memory_threshold"] == 0.3 and saved["memory_cue_weight"] == 0.2 and saved["best_epoch"] == 6
     assert saved["calibration"]["replaced"] == 0.1
 
 
