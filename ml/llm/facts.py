@@ -250,9 +250,15 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# A clause shorter than this is not read alone: "살려줘" scored 0.69 for her age by itself.
+CLAUSE_LETTERS = 4
+
+
 def clauses(message: str) -> list[str]:
-    """The message's clauses of two characters or more; [] when it is one clause."""
-    parts = [p.strip() for p in _CLAUSE_BREAK.split(message) if p and len(p.strip()) >= 2]
+    """The message's clauses of `CLAUSE_LETTERS` letters or more; [] when it is one clause."""
+    parts = [
+        p.strip() for p in _CLAUSE_BREAK.split(message) if p and len("".join(p.split())) >= CLAUSE_LETTERS
+    ]
     return parts if len(parts) > 1 else []
 
 
