@@ -19,6 +19,7 @@ from ml.llm.facts import (
     KEYS,
     FactHead,
     FactSheet,
+    about_someone_else,
     age_on,
     clauses,
     contradicted_fact,
@@ -242,6 +243,18 @@ def test_a_question_inside_small_talk_is_found_in_its_own_clause() -> None:
     assert clauses("너 생일 언제야?") == []
     # a clause too short to read alone stays with its message: "살려줘" scored 0.69 for her age
     assert clauses("과제 때문에 미쳐버리겠다 ㅋㅋㅋ 살려줘") == []
+
+
+def test_someone_elses_birthday_is_not_enforced_as_hers() -> None:
+    weights = np.concatenate([np.eye(len(KEYS)) * 8, np.zeros((len(KEYS), BUCKETS))], axis=1)
+    sheet = FactSheet(
+        _OneHot(), FactHead(weights.astype(np.float32), np.full(len(KEYS), -4, dtype=np.float32))
+    )
+    assert sheet.lookup("여친 birth 선물 뭐가 좋을까") == (["birth"], False)  # offered, not enforced
+    assert sheet.lookup("친구들이 궁금해하는데 너 birth 언제야") == (["birth"], True)  # asked of her
+    assert about_someone_else("동생이 고3인데 어느 대학 보내지")
+    assert not about_someone_else("나이 물어봐도 돼? 나보다 언니일 것 같은데ㅋㅋ")
+    assert not about_someone_else("엠비티아이 머야?")
 
 
 @pytest.mark.parametrize(
