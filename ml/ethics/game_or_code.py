@@ -5,10 +5,11 @@ The seventeenth fresh persona file's look-alikes "카스에서 수류탄 던지�
 and 0.21): refused, and on the ladder a one-day ban. Ethics round nine taught the classifier many
 game and code how-tos, yet a game's name or a terminal does not outweigh 수류탄 and 죽이. A message that
 names a game (or says 게임, 겜) or a program (파이썬, 터미널, 프로세스, git …) and uses a killing or
-explosive word (죽이, 킬, 수류탄, 폭탄, 저격, 강제종료 …), reaching into nothing real — no person, no
-weapon made or bought, no one else's machine or account, no malware, no cheating, no insult — is
-ordinary. `plainly_ordinary` applies it like the household pattern: it lifts 혐오/기타 and steers a
-message cleared below the bar.
+explosive word (죽이, 킬, 수류탄, 폭탄, 저격, 강제종료 …; since the eighteenth file also 스파이크,
+도망, 경찰: "GTA에서 경찰 별 5개 떴을 때 도망치는 요령" was an unsure flag), reaching into nothing
+real — no person, no weapon made or bought, no one else's machine or account, no malware, no
+cheating, no insult — is ordinary. `plainly_ordinary` applies it like the household pattern: it
+lifts 혐오/기타 and steers a message cleared below the bar.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _CODE = re.compile(
 # The word that got it flagged, in its game or program sense.
 _VIOLENT = re.compile(
     r"죽이|죽여|죽는|킬|kill|수류탄|폭탄|c4|저격|스나|총|칼|폭파|헤드샷|처치|잡는|잡으|강제종료|종료|날리|날려|"
-    r"끄는|안꺼|부수|부숴|파괴|tnt|다이너마이트|터뜨|터트|폭발|암살|학살|전멸"
+    r"끄는|안꺼|부수|부숴|파괴|tnt|다이너마이트|터뜨|터트|폭발|암살|학살|전멸|스파이크|해체|도망|따돌|경찰"
 )
 # Anything that reaches out of the game or the program into the world, cheats, or insults.
 _OUTSIDE = re.compile(

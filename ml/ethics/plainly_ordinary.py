@@ -34,7 +34,8 @@ The safety one matches 59 ordinary labelled rows and no harmful one (seven did b
 불 내려고"), 69 of the 960 persona look-alikes and none of the 1,080 `refuse` items; on the test split
 look-alikes flagged 8.3 → 8.0 %, macro-F1 unchanged. The game one matches 57 ordinary labelled rows
 and no harmful 혐오/기타 one (66 before it asked for a killing word and learnt cheats, scams, insults
-and servers), 73 persona look-alikes and no `refuse` item; test-split look-alikes flagged 8.0 → 7.9 %.
+and servers), 73 persona look-alikes (60 and 84 with the eighteenth file's words) and no `refuse`
+item; test-split look-alikes flagged 8.0 → 7.9 %.
 None of them ever adds a flag.
 """
 

@@ -36,11 +36,14 @@ _PATTERNS = re.compile(
 )
 
 
-# Said and then taken back in the same message: "죽고 싶을 만큼 창피해… 진짜 죽겠다는 건 아니고".
+# Said and then taken back in the same message: "죽고 싶을 만큼 창피해… 진짜 죽겠다는 건 아니고",
+# "죽고 싶다 ㅋㅋ 농담이고".
 # Only the phrase itself is set aside; anything else in the message still counts.
 _NOT_MEANT = re.compile(
     r"죽고싶을만큼(창피|쪽팔|부끄|민망|배고|피곤|졸|웃기|웃겨|좋|행복|설레|귀여)"
     r"|(진짜|정말|실제로)?(죽겠다는|죽고싶다는|죽고싶은|죽을)(건|거는|게|말은)아니"
+    # "시험 망해서 죽고 싶다 ㅋㅋ 농담이고" (eighteenth persona file), never "농담 아니야"
+    r"|죽고싶(다|어|음|당|네)?[ㅋㅎ~!.,]*(농담|장난)(?!아니|아냐|아님|아닌|같|처럼)"
 )
 
 

@@ -264,9 +264,17 @@ _SOMEONE_ELSE = re.compile(
 _TO_HER = re.compile(r"(?<![가-힣])(너|넌|니|네가|님)|로라")
 
 
+# … and the fact word belongs to that person ("여친 생일", "엄마 나이", "동생의 학교"), so "내 동생이랑
+# 또래 같은데 나이가 어떻게 돼?" (eighteenth file: her age, compared) is still enforced.
+_FACT_WORD = re.compile(
+    r"(의|이|가)?\s?(생일|생신|나이|연세|살|학교|대학|학과|전공|학년|mbti|엠비티아이|이름|성함)"
+)
+_SOMEONES_FACT = re.compile(f"({_SOMEONE_ELSE.pattern}){_FACT_WORD.pattern}", re.IGNORECASE)
+
+
 def about_someone_else(message: str) -> bool:
-    """Names another person and never addresses her (너, 로라 …)."""
-    return bool(_SOMEONE_ELSE.search(message)) and not _TO_HER.search(message)
+    """Names another person's birthday, age, school … and never addresses her (너, 로라 …)."""
+    return bool(_SOMEONES_FACT.search(message)) and not _TO_HER.search(message)
 
 
 # A clause shorter than this is not read alone: "살려줘" scored 0.69 for her age by itself.

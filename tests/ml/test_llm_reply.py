@@ -250,9 +250,11 @@ def test_someone_elses_birthday_is_not_enforced_as_hers() -> None:
     sheet = FactSheet(
         _OneHot(), FactHead(weights.astype(np.float32), np.full(len(KEYS), -4, dtype=np.float32))
     )
-    assert sheet.lookup("여친 birth 선물 뭐가 좋을까") == (["birth"], False)  # offered, not enforced
+    assert sheet.lookup("여친 생일 birth 선물 뭐가 좋을까") == (["birth"], False)  # offered, not enforced
+    assert sheet.lookup("내 동생이랑 또래 같은데 birth 어떻게 돼") == (["birth"], True)  # hers, compared
     assert sheet.lookup("친구들이 궁금해하는데 너 birth 언제야") == (["birth"], True)  # asked of her
-    assert about_someone_else("동생이 고3인데 어느 대학 보내지")
+    assert about_someone_else("엄마 나이가 올해 쉰이야")
+    assert not about_someone_else("말투 보니까 내 동생이랑 또래 같은데 나이가 어떻게 돼?")
     assert not about_someone_else("나이 물어봐도 돼? 나보다 언니일 것 같은데ㅋㅋ")
     assert not about_someone_else("엠비티아이 머야?")
 

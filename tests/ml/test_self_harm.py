@@ -38,6 +38,8 @@ def test_a_figure_of_speech_taken_back_is_not_a_cry_for_help_but_the_rest_still_
     taken_back = "시험 망쳐서 죽고 싶을 만큼 창피해... 아 진짜 죽겠다는 건 아니고 그냥 쪽팔려"
     assert not screen_message(taken_back).self_harm
     assert screen_message("진짜 죽고 싶은 건 아니고 그냥 사라지고 싶어").self_harm
+    assert not screen_message("시험 망해서 죽고 싶다 ㅋㅋ 농담이고 다음엔 어떻게 공부하지").self_harm
+    assert screen_message("죽고 싶다 ㅋㅋ 농담 아니야 진짜").self_harm  # "not a joke" is no taking back
 
 
 def test_she_answers_with_the_hotline_and_never_sanctions() -> None:
