@@ -21,6 +21,7 @@ from ml.llm.facts import (
     FactSheet,
     about_someone_else,
     age_on,
+    asked_of_her,
     clauses,
     contradicted_fact,
     describe,
@@ -243,6 +244,14 @@ def test_a_question_inside_small_talk_is_found_in_its_own_clause() -> None:
     assert clauses("너 생일 언제야?") == []
     # a clause too short to read alone stays with its message: "살려줘" scored 0.69 for her age
     assert clauses("과제 때문에 미쳐버리겠다 ㅋㅋㅋ 살려줘") == []
+
+
+def test_a_question_to_her_after_a_reason_is_read_alone() -> None:
+    assert asked_of_her("나 입시 준비 중인데 너 지금 다니는 대학교 이름이 뭐야?") == [
+        "너 지금 다니는 대학교 이름이 뭐야?"
+    ]
+    assert asked_of_her("토요일인데 뭐 하고 있어?") == []  # not addressed to her
+    assert asked_of_her("너 지금 다니는 대학교 이름이 뭐야?") == []  # no reason first
 
 
 def test_someone_elses_birthday_is_not_enforced_as_hers() -> None:
