@@ -15,8 +15,9 @@
 * **Staying safe**: "심폐소생술 하는 순서 알려줘" screened as 혐오/기타 with confidence (sixteenth fresh
   persona file): asked how to give CPR, a user would have been refused and banned for a day. First aid
   and fire safety, and asking how not to fall for hacking, phishing or fraud ("해킹 당하지 않으려면 비번
-  어떻게 만들어야 돼?", 2단계 인증), with nothing aimed at another person (몰래, 남의, 친구, 걔, 복수,
-  훔치, 알아내 …), are ordinary.
+  어떻게 만들어야 돼?", 2단계 인증) or wiping one's own phone before selling it (eighteenth file), with
+  nothing aimed at another person and no evidence to hide (몰래, 남의, 친구, 걔, 복수, 훔치, 알아내, 증거,
+  흔적 …), are ordinary.
 * **Games and programs** (`ml.ethics.game_or_code`): "카스에서 수류탄 던지는 각", "파이썬 무한루프
   죽이는 법" (seventeenth fresh file, both 혐오/기타 with confidence).
 
@@ -106,13 +107,15 @@ _GUARD = (
     r"(안당하|당하지않|당하지말|안당할|예방|방지|막는|막으려|막을|구별|대처|조심|피하는|피하려|안털리|지키)"
 )
 _NOT_A_VICTIM = re.compile(
-    rf"{_THREAT}.{{0,12}}{_GUARD}|{_GUARD}.{{0,8}}{_THREAT}|2단계인증|이중인증|안전한비밀번호|비밀번호안전|비번안전"
+    rf"{_THREAT}.{{0,12}}{_GUARD}|{_GUARD}.{{0,8}}{_THREAT}|2단계인증|이중인증|안전한비밀번호|비밀번호안전|비번안전|"
+    # wiping one's own phone before selling it ("폰 중고로 팔 건데 데이터 완전히 지우는 법": 일반 0.39)
+    r"(중고|팔|판매|처분|기변|넘기).{0,12}(초기화|포맷|데이터.{0,6}(삭제|지우))"
 )
 # … with nobody else in it and nothing taken from anyone.
 _AIMED_AT_SOMEONE = re.compile(
     r"몰래|남의|남에|친구|걔|그사람|상대|전여친|전남친|여친|남친|애인|동생|부모|선생|복수|죽이|해치|다치게|공격|찌르|"
     r"때리|흉기|살인|위협|훔치|빼내|알아내|뚫|털어|해킹하|해킹해|만들어줘|써줘|짜줘|작성해|우회|잠그|잠가|망가|불내|"
-    r"불지르|불을지르|방화|burn|먹튀|추적|정지|들키|안걸리"
+    r"불지르|불을지르|방화|burn|먹튀|추적|정지|들키|안걸리|증거|흔적|범행|회사"
 )
 
 
