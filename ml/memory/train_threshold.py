@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ml.embedding import SentenceEmbedder
 from ml.memory.cues import CueBonus, CueLexicon, load_lexicon
@@ -50,12 +53,30 @@ def user_outcomes(
     return result
 
 
+class _Remembered:
+    """`embedder` with every text's vector kept, so the weight sweep embeds each validation message
+    and memory once instead of once per weight (same calls in the same order the first time)."""
+
+    def __init__(self, embedder: SentenceEmbedder) -> None:
+        self._embedder, self.dim = embedder, embedder.dim
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if new:
+            self._vectors.update(zip(new, self._embedder.encode(new), strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+
 def calibrate(
     embedder: SentenceEmbedder, folder: Path = VALIDATION_DIR, lexicon: CueLexicon | None = None
 ) -> dict[str, Any]:
     """The cue weight and threshold that maximise the worse of top-1 and abstain recall over all
     users pooled (then their sum), with each user's scores at them."""
     lexicon = load_lexicon() if lexicon is None else lexicon
+    embedder = _Remembered(embedder)
     best: tuple[tuple[float, float], float, float, dict[str, list[Outcome]]] | None = None
     sweep = []
     for weight in CUE_WEIGHTS:
