@@ -40,8 +40,8 @@ _OUTSIDE = re.compile(
 )
 
 
-def in_a_game_or_code(folded: str) -> bool:
-    """A killing or explosive word used inside a named game or program, reaching nothing real."""
-    compact = "".join(folded.split())
+def in_a_game_or_code(compact: str) -> bool:
+    """A killing or explosive word used inside a named game or program, reaching nothing real
+    (`compact`: the folded message without spaces)."""
     named = _GAME.search(compact) or _CODE.search(compact)
     return bool(named and _VIOLENT.search(compact)) and not _OUTSIDE.search(compact)

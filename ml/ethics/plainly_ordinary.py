@@ -119,9 +119,9 @@ _AIMED_AT_SOMEONE = re.compile(
 )
 
 
-def keeps_safe(folded: str) -> bool:
-    """First aid, fire safety, or how not to be hacked or scammed, aimed at no one."""
-    compact = "".join(folded.split())
+def keeps_safe(compact: str) -> bool:
+    """First aid, fire safety, or how not to be hacked or scammed, aimed at no one (`compact`: the
+    folded message without spaces)."""
     wants_safety = _FIRST_AID.search(compact) or _NOT_A_VICTIM.search(compact)
     return bool(wants_safety) and not _AIMED_AT_SOMEONE.search(compact)
 
@@ -131,12 +131,9 @@ def plainly_ordinary(folded: str, category: str) -> bool:
     calling her a friend flagged as a confession, a civic question flagged as 정치, or staying safe
     flagged as 혐오/기타 (or cleared below the steering bar)."""
     compact = "".join(folded.split())
-    if category in (HATE, NORMAL) and keeps_safe(folded):
-        return True
-    if category in (HATE, NORMAL) and in_a_game_or_code(folded):
-        return True
     if category in (HATE, NORMAL):
-        return bool(_HOUSEHOLD.search(compact)) and not _SOMEONE.search(compact)
+        household = bool(_HOUSEHOLD.search(compact)) and not _SOMEONE.search(compact)
+        return household or keeps_safe(compact) or in_a_game_or_code(compact)
     if category == ROMANCE:
         return bool(_FRIEND.search(compact)) and not _ROMANCE_WORD.search(compact)
     if category == POLITICS:

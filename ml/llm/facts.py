@@ -251,6 +251,14 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# A clause shorter than this is not read alone: "살려줘" scored 0.69 for her age by itself.
+CLAUSE_LETTERS = 4
+
+
+def _long_enough(part: str) -> bool:
+    return len("".join(part.split())) >= CLAUSE_LETTERS
+
+
 # Someone else's birthday, age or school, with nothing addressed to her: "여친 생일 선물 뭐가 좋을까?
 # 20대 중반이야" scored her birthday above ENFORCE and got her own age as the answer (seventeenth fresh
 # file). The line is still offered; only the check that replaces a reply without it is not applied.
@@ -287,18 +295,12 @@ _AFTER_REASON = re.compile(r"(?<=[는인한건]데)\s")
 def asked_of_her(message: str) -> list[str]:
     """The parts after a reason clause ("…인데") that address her (너, 니가, 로라 …)."""
     parts = _AFTER_REASON.split(message)[1:]
-    return [p.strip() for p in parts if _TO_HER.search(p) and len("".join(p.split())) >= CLAUSE_LETTERS]
-
-
-# A clause shorter than this is not read alone: "살려줘" scored 0.69 for her age by itself.
-CLAUSE_LETTERS = 4
+    return [p.strip() for p in parts if _TO_HER.search(p) and _long_enough(p)]
 
 
 def clauses(message: str) -> list[str]:
     """The message's clauses of `CLAUSE_LETTERS` letters or more; [] when it is one clause."""
-    parts = [
-        p.strip() for p in _CLAUSE_BREAK.split(message) if p and len("".join(p.split())) >= CLAUSE_LETTERS
-    ]
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(message) if p and _long_enough(p)]
     return parts if len(parts) > 1 else []
 
 

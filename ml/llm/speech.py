@@ -20,7 +20,7 @@ def is_korean(text: str) -> bool:
 
 
 def is_banmal(text: str) -> bool:
-    return is_korean(text) and not _JONDAE.search(text)
+    return is_korean(text) and not uses_jondae(text)
 
 
 def uses_jondae(text: str) -> bool:

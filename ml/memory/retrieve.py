@@ -69,10 +69,11 @@ def retrieve_memory(
     day = named_day(query, today)
     if day is not None:  # "내일 뭐 하기로 했지?" asks for the memory about that very day
         scores = scores + DAY_MATCH_BONUS * np.array([(m.valid_on or "")[:10] == day for m in current])
+    texts = [m.text for m in current]
     if cues is not None:  # "셔틀콕 또 깨졌어" points to [좋아하는 운동: 배드민턴]
-        scores = scores + cues.scores(query, [m.text for m in current])
+        scores = scores + cues.scores(query, texts)
     if reranker is not None:
-        index, probability = reranker.pick(query, [m.text for m in current], scores, threshold)
+        index, probability = reranker.pick(query, texts, scores, threshold)
         if index is None:
             return Retrieval(None, None, probability)
         return Retrieval(current[index].id, current[index].text, probability)
