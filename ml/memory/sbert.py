@@ -28,9 +28,9 @@ that modules.json names only this module's classes).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -42,9 +42,10 @@ from ml.memory.use_torch import UseBackbone, UseTop
 
 MODEL_DIR = Path(__file__).with_name("model")  # the committed fine-tuned model
 EMBEDDER_NAME = "memory-sbert"  # what `load_embedder` and the EMBEDDER setting call it
-# Bump when serving changes the vectors a folder makes (2: e5 in bfloat16, traced; 1: int8 dynamic),
+# Bump when serving changes the vectors a folder makes (3: fused QKV and pooling traced; 2: e5 in
+# bfloat16, traced; 1: int8 dynamic),
 # so memories stored before are re-embedded (`ml.embedding.embedder_fingerprint`).
-SERVING_REVISION = "2"
+SERVING_REVISION = "3"
 _OUR_MODULES = (f"{__name__}.", "ml.memory.e5_sbert.")  # module types a memory folder may name
 
 
@@ -155,6 +156,7 @@ class MemoryEmbedder:
         self.model = model
         self.dim = int(model.get_embedding_dimension() or 0)
         first = model[0]
+        self._served = _served_path(model)
         # The USE model's frozen backbone gives plain USE for free; the e5 model needs its own.
         self.base: PlainUse | USEEmbedder = (
             PlainUse(first.use) if isinstance(first, UsePooledInput) else USEEmbedder(threads=1)
@@ -175,6 +177,8 @@ class MemoryEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._served is not None:  # the e5 model, traced with its mean pooling and normalising
+            return self._served(list(texts)).cpu().numpy().astype(np.float32)
         self.model.eval()
         # The model's own modules without `SentenceTransformer.encode`'s batching overhead (≈2 ms a call).
         features = self.model.preprocess(list(texts))
@@ -182,6 +186,22 @@ class MemoryEmbedder:
         features = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
         vectors = self.model(features)["sentence_embedding"]  # (N, dim)
         return vectors.cpu().numpy().astype(np.float32)
+
+
+def _served_path(model: SentenceTransformer) -> Callable[[list[str]], torch.Tensor] | None:
+    """The e5 input's traced embed-and-pool call, when the pipeline is exactly what it replaces:
+    the served e5 input, mean pooling, unit length. Anything else runs module by module."""
+    from sentence_transformers.sentence_transformer.modules import Pooling
+
+    first = model[0]
+    if not getattr(first, "served", False) or len(model) != 3:
+        return None
+    pooling, last = model[1], model[2]
+    if not isinstance(pooling, Pooling) or not isinstance(last, Normalize):
+        return None
+    if pooling.get_config_dict().get("pooling_mode") != "mean":
+        return None
+    return cast(Callable[[list[str]], torch.Tensor], first.embed_served)
 
 
 def is_memory_sbert(path: Path) -> bool:

