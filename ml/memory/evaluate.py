@@ -72,6 +72,7 @@ def run_eval(args: argparse.Namespace) -> int:
         f"recall {report['abstain_recall']:.3f} ({len(cases) - expecting} cases)"
     )
     print(f"top-1 before the threshold: {report['rank1_no_threshold']:.3f}")
+    print(f"memories handed to her that were the expected one: {report['pick_precision']:.3f}")
     median, p95 = float(np.median(millis)), float(np.percentile(millis, 95))
     print(f"retrieval time per message: median {median:.2f} ms, p95 {p95:.2f} ms")
     summary = {
@@ -81,6 +82,7 @@ def run_eval(args: argparse.Namespace) -> int:
         "n": len(cases),
         "n_expect_memory": expecting,
         "rank1_no_threshold": round(report["rank1_no_threshold"], 4),
+        "pick_precision": round(report["pick_precision"], 4),
         "threshold": threshold,
         "embedder": name,
         "reranker": reranker is not None,

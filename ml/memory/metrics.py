@@ -74,16 +74,20 @@ def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
 
 
 def retrieval_report(outcomes: Sequence[Outcome], threshold: float) -> dict[str, float]:
-    """top1_accuracy on cases expecting a memory (abstaining counts as wrong), abstain P/R on the rest."""
+    """top1_accuracy on cases expecting a memory (abstaining counts as wrong), abstain P/R on the rest,
+    and pick_precision: of every case where a memory was picked, the share picked right."""
     picked = [o.best if o.score >= threshold else None for o in outcomes]
     expecting = [(p, o) for p, o in zip(picked, outcomes, strict=True) if o.expect is not None]
     nothing = [(p, o) for p, o in zip(picked, outcomes, strict=True) if o.expect is None]
     abstained = [o for p, o in zip(picked, outcomes, strict=True) if p is None]
+    chosen = [(p, o) for p, o in zip(picked, outcomes, strict=True) if p is not None]
     return {
         "top1_accuracy": _ratio(sum(p == o.expect for p, o in expecting), len(expecting)),
         "abstain_precision": _ratio(sum(o.expect is None for o in abstained), len(abstained)),
         "abstain_recall": _ratio(sum(p is None for p, _ in nothing), len(nothing)),
         "rank1_no_threshold": _ratio(sum(o.best == o.expect for _, o in expecting), len(expecting)),
+        # of the memories she was handed, the share that was the one expected (a wrong one she may voice)
+        "pick_precision": _ratio(sum(p == o.expect for p, o in chosen), len(chosen)),
         "n": len(outcomes),
     }
 

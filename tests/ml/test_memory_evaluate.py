@@ -68,6 +68,7 @@ def test_the_report_counts_abstaining_as_a_miss_where_a_memory_applies() -> None
     assert report["abstain_recall"] == 0.5  # "c" was offered where nothing applied
     assert report["abstain_precision"] == 0.5  # of two abstentions one was right
     assert report["rank1_no_threshold"] == 1.0
+    assert report["pick_precision"] == 0.5  # "a" was right, "c" was handed over for nothing
 
 
 def test_the_threshold_choice_separates_cleanly_separable_scores() -> None:
