@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 
@@ -202,14 +203,13 @@ def retrieval_threshold(embedder: str, reranker: Reranker | None, configured: fl
 def cosine_threshold(embedder: str) -> float:
     """The cosine a memory must reach without a reranker, as `ohlora train memory` chose it on
     validation (metrics.json beside the model; plain USE has its own entry there)."""
-    metrics = _model_folder(embedder) / "metrics.json"
     key = "usem3_memory_threshold" if embedder == PLAIN_USE else "memory_threshold"
     try:
-        return float(json.loads(metrics.read_text(encoding="utf-8"))[key])
+        return float(model_metrics(embedder)[key])
     except (OSError, ValueError, KeyError) as exc:
         raise ValueError(
-            f"no validated memory threshold for embedder {embedder!r} ({metrics}: {exc}); "
-            "set MEMORY_THRESHOLD"
+            f"no validated memory threshold for embedder {embedder!r} "
+            f"({_model_folder(embedder) / 'metrics.json'}: {exc}); set MEMORY_THRESHOLD"
         ) from exc
 
 
@@ -218,9 +218,14 @@ def load_cue_bonus(embedder: str) -> CueBonus | None:
     metrics.json records none (plain USE, a model calibrated before the lexicon existed)."""
     if embedder == PLAIN_USE:
         return None
-    metrics = _model_folder(embedder) / "metrics.json"
     try:
-        weight = float(json.loads(metrics.read_text(encoding="utf-8"))["memory_cue_weight"])
+        weight = float(model_metrics(embedder)["memory_cue_weight"])
     except (OSError, ValueError, KeyError):
         return None
     return CueBonus(load_lexicon(), weight) if weight else None
+
+
+def model_metrics(embedder: str) -> dict[str, Any]:
+    """The model's metrics.json, where training and calibration record what serving reads."""
+    path = _model_folder(embedder) / "metrics.json"
+    return cast(dict[str, Any], json.loads(path.read_text(encoding="utf-8")))
