@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import numpy as np
 
@@ -92,14 +93,25 @@ def retrieval_report(outcomes: Sequence[Outcome], threshold: float) -> dict[str,
     }
 
 
-def choose_threshold(outcomes: Sequence[Outcome], grid: np.ndarray | None = None) -> float:
-    """The threshold maximising the worse of top-1 and abstain recall (then their mean)."""
+def selection_key(report: dict[str, float], abstain_target: float | None = None) -> tuple[float, ...]:
+    """How a threshold (or a weight with its threshold) is ranked: without a target, by the worse of
+    top-1 and abstain recall (then their sum); with one, any point abstaining on at least
+    `abstain_target` of the no-memory cases beats every point that does not, and among those top-1
+    decides (then abstain recall)."""
+    top1, recall = report["top1_accuracy"], report["abstain_recall"]
+    if abstain_target is not None and recall >= abstain_target:
+        return (1.0, top1, recall)
+    return (0.0, min(top1, recall), top1 + recall)
+
+
+def choose_threshold(
+    outcomes: Sequence[Outcome], grid: np.ndarray | None = None, abstain_target: float | None = None
+) -> float:
+    """The threshold with the best `selection_key` on `grid` (the lowest of equals)."""
     grid = np.round(np.arange(-0.2, 1.0, 0.005), 3) if grid is None else grid
-    best, best_key = float(grid[0]), (-1.0, -1.0)
+    best, best_key = float(grid[0]), cast(tuple[float, ...], (-1.0,))
     for threshold in grid:
-        report = retrieval_report(outcomes, float(threshold))
-        top1, recall = report["top1_accuracy"], report["abstain_recall"]
-        key = (min(top1, recall), top1 + recall)
+        key = selection_key(retrieval_report(outcomes, float(threshold)), abstain_target)
         if key > best_key:
             best, best_key = float(threshold), key
     return best

@@ -83,6 +83,21 @@ def test_the_threshold_choice_separates_cleanly_separable_scores() -> None:
     assert retrieval_report(outcomes, threshold)["top1_accuracy"] == 1.0
 
 
+def test_an_abstention_target_is_met_before_top1_is_counted() -> None:
+    # Overlapping scores: a low threshold keeps both right memories but hands over two wrong ones.
+    outcomes = [
+        Outcome("a", 0.5, "a"),
+        Outcome("b", 0.3, "b"),
+        *(Outcome("c", s, None) for s in (0.1, 0.15, 0.2, 0.25, 0.35, 0.4)),
+    ]
+    balanced = choose_threshold(outcomes)
+    strict = choose_threshold(outcomes, abstain_target=0.8)
+    assert retrieval_report(outcomes, balanced)["top1_accuracy"] == 1.0
+    assert retrieval_report(outcomes, strict)["abstain_recall"] >= 0.8
+    assert retrieval_report(outcomes, strict)["top1_accuracy"] == 0.5  # "b" is the price
+    assert balanced < strict
+
+
 def test_pair_metrics_are_perfect_for_perfect_cosines() -> None:
     metrics = pair_metrics([1.0, 0.0, 1.0, 0.0], [1, 0, 1, 0])
     assert metrics["mse"] == 0.0 and metrics["pearson"] == pytest.approx(1.0) and metrics["auc"] == 1.0
