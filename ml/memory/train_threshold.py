@@ -34,8 +34,9 @@ from ml.memory.metrics import Outcome, answer_cases, choose_threshold, retrieval
 VALIDATION_DIR = DATA_DIR / "validation"
 TODAY = date(2026, 11, 1)  # before every dated memory in the files, so none is dropped as past
 CUE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
-# A wrong memory is worse than none: she voices it ("주식 적립 잘 되고 있어?" to a trivia question), while
-# a missed one only leaves her answer generic. So the threshold must first abstain on 80 % of the
+# A wrong memory is worse than none: the reply prompt hands it to her as what she remembers, so she
+# may bring it up (the user's ETF savings for "S&P가 무슨 약자야?"), while a missed one only leaves her
+# answer generic. So the threshold must first abstain on 80 % of the
 # validation messages that need no memory (issue 4's bar), and only then keeps as many right
 # memories as it can. Balancing the two instead (the worse of them, 0.676 at 0.240) handed her a
 # wrong memory for 27 of every 100 validation messages; this rule, for 19.
