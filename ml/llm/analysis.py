@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ml.expression import EYES_LEVELS, MOUTH_LEVELS, POSE_LEVELS, Expression
 from ml.llm.plans import plan_from_message
 from ml.llm.prompts import MARKER
+from ml.llm.self_facts import self_facts
 from ml.memory.records import MemoryFact, parse_memories
 
 
@@ -48,6 +49,9 @@ def parse_analysis(completion: str, message: str) -> TurnAnalysis:
     plan = plan_from_message(message)
     if plan is not None and not any("일정" in m.key for m in memories):  # the model missed the plan
         memories.append(plan)
+    for fact in self_facts(message):  # a pet, an allergy, a food she should not offer, if missed
+        if not any(m.key == fact.key for m in memories):
+            memories.append(fact)
     return TurnAnalysis(
         memories=memories,
         summary=summary[:200],

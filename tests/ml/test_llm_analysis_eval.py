@@ -95,7 +95,7 @@ class ScriptedDecoder:
         self.text += text
 
     def line(self, max_tokens: int) -> str:
-        written = "반려동물: 고양이 나비]" if self.text.endswith(" [") else " 고양이 얘기"
+        written = "취미: 보컬 학원]" if self.text.endswith(" [") else " 학원 얘기"
         self.text += written + "\n"
         return written
 
@@ -114,13 +114,14 @@ def test_the_memory_list_opens_when_its_first_token_is_likely_enough(
     )
     llm = LoadedLLM(tokenizer=None, model=None, adapter=Path("adapter"), name="scripted")
     now = "2026-11-27 (금) 10:00"
-    analysis = analyze_turn(llm, "나 고양이 키워. 이름은 나비야", "귀엽다!", now, open_ratio=ratio)
+    # a message no rule reads (a pet would be added by ml.llm.self_facts whatever the model does)
+    analysis = analyze_turn(llm, "나 요즘 보컬 학원 다녀", "멋지다!", now, open_ratio=ratio)
     completion = decoders[0].text.split("### 기억:", 1)[1]
     assert completion.startswith(" [") is opens
-    assert [f.text for f in analysis.memories] == (["[반려동물: 고양이 나비]"] if opens else [])
-    assert analysis.summary == "고양이 얘기" and not analysis.repaired
+    assert [f.text for f in analysis.memories] == (["[취미: 보컬 학원]"] if opens else [])
+    assert analysis.summary == "학원 얘기" and not analysis.repaired
     assert analysis.expression == Expression("보통", "크게", "보통")
-    assert completion.endswith("### 요약: 고양이 얘기\n### 표정: 눈 보통, 입 크게, 고개 보통")
+    assert completion.endswith("### 요약: 학원 얘기\n### 표정: 눈 보통, 입 크게, 고개 보통")
 
 
 def test_a_malformed_rows_file_is_refused_with_its_line(tmp_path: Path) -> None:
