@@ -94,3 +94,24 @@ def test_the_committed_model_finds_one_memory_among_1000() -> None:
         embedder, "로라는 MBTI가 뭐야?", memories[-1:], date(2025, 6, 4), threshold, reranker
     )
     assert nothing.memory_id is None  # a question about her is not about the user's dislikes
+
+
+@pytest.mark.slow
+def test_the_committed_model_brings_back_tomorrows_plan_when_asked_about_tomorrow() -> None:
+    """The day bonus must clear the committed threshold on its own: the question shares no words
+    with the dated memory."""
+    from ml.memory.rerank import load_cue_bonus
+
+    embedder = load_embedder("memory-sbert")
+    threshold = retrieval_threshold("memory-sbert", None, None)
+    texts = ["[반려동물: 고양이 치즈]", "[알레르기: 새우]", "[2026-12-01 일정: 친구랑 홍대에서 방탈출]"]
+    dated = [None, None, "2026-12-01"]
+    memories = [
+        StoredMemory(i, t, to_blob(v), d)
+        for i, (t, v, d) in enumerate(zip(texts, embedder.encode(texts), dated, strict=True))
+    ]
+    cues, today = load_cue_bonus("memory-sbert"), date(2026, 11, 30)
+    asked = retrieve_memory(embedder, "내일 뭐 하기로 했더라?", memories, today, threshold, None, cues)
+    assert asked.memory_id == 2
+    other_day = retrieve_memory(embedder, "모레 뭐 하지?", memories, today, threshold, None, cues)
+    assert other_day.memory_id is None
