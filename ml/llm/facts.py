@@ -25,6 +25,7 @@ import numpy as np
 
 from ml.embedding import SentenceEmbedder, base_embedder
 from ml.llm.prompts import TurnContext
+from ml.text.people import OTHER_PEOPLE
 
 HEAD_FILE = Path(__file__).parent / "adapters" / "facts.json"
 BIRTHDAY = date(2003, 10, 11)
@@ -263,9 +264,7 @@ def _long_enough(part: str) -> bool:
 # 20대 중반이야" scored her birthday above ENFORCE and got her own age as the answer (seventeenth fresh
 # file). The line is still offered; only the check that replaces a reply without it is not applied.
 _SOMEONE_ELSE = re.compile(
-    r"여친|남친|여자친구|남자친구|애인|와이프|남편|아내|엄마|아빠|어머니|아버지|부모님|동생|할머니|할아버지|"
-    r"친구|동기|선배|후배|선생님|교수님|팀장|부장|사장|상사|동료|조카|아들|우리 딸|우리 반|걔|쟤|그 사람|"
-    r"아이돌|멤버"
+    rf"{OTHER_PEOPLE}|부모님|동기|선생님|교수님|상사|우리 딸|우리 반|그 사람|아이돌|멤버"
 )
 # 너, 넌, 너를, 너한테, 니가, 님, 로라 … at the start of a word (너무 counts too: the rule only ever
 # stands aside)

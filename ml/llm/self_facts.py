@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ml.memory.records import MemoryFact
+from ml.text.people import OTHER_PEOPLE
 
 PET, ALLERGY, CANNOT_EAT = "반려동물", "알레르기", "싫어하는 음식"
 
@@ -66,21 +67,12 @@ _NAMED = re.compile(
 _NAMED_BEFORE = re.compile(rf"([가-힣A-Za-z]{{1,6}}?)(?:이)?라는\s*({_ANIMAL})")
 # "우리 고양이 나비가 …", "우리 집 강아지 초코는 …": the word after the animal, before 가/는, is its name
 _NAMED_AFTER = re.compile(rf"(?:{_ANIMAL})\s+([가-힣]{{1,4}}?)(?:가|는|이가|이는)(?:\s|$)")
+# fmt: off
 _NOT_A_NAME = {
-    "너무",
-    "진짜",
-    "정말",
-    "오늘",
-    "요즘",
-    "어제",
-    "사진",
-    "이름",
-    "완전",
-    "맨날",
-    "자꾸",
-    "계속",
-    "키우",
+    "너무", "진짜", "정말", "오늘", "요즘", "어제", "사진", "이름", "완전", "맨날", "자꾸", "계속",
+    "키우",  # "앵무새 키우는 중": a verb, not a name
 }
+# fmt: on
 
 _ALLERGIC = re.compile(
     r"([가-힣A-Za-z]{1,8}(?:\s*털)?)\s*알(?:레르기|러지)\s*(?:가|이|도)?\s*(?:좀\s*|조금\s*|심하게\s*|심한\s*게\s*)?"
@@ -104,9 +96,8 @@ _NOT_FOOD = {
 
 # Someone else is the subject ("친구가 고양이 키우는데", "동생이 새우 알레르기 있어").
 _OTHERS = re.compile(
-    r"(?:친구|언니|오빠|형|누나|동생|엄마|아빠|어머니|아버지|남친|여친|남자\s*친구|여자\s*친구|남편|아내|와이프|"
-    r"신랑|선배|후배|동료|옆집|이웃|사촌|조카|할머니|할아버지|애인|팀장|사장|부장|걔|얘|쟤|애기|아기|딸|아들|"
-    r"룸메|반\s*친구|지인|사람)(?:님)?(?:이|가|는|은|네|도|의|들)(?:\s|$)"
+    rf"(?:{OTHER_PEOPLE}|언니|오빠|형|누나|남자\s*친구|여자\s*친구|신랑|옆집|이웃|사촌|얘|애기|아기|딸|룸메|"
+    r"반\s*친구|지인|사람)(?:님)?(?:이|가|는|은|네|도|의|들)(?:\s|$)"
 )
 _ASKS = re.compile(r"\?|할까|될까|어때|어떻게|어떡|뭐|왜|있나|있을까|되나|되냐|인가|나요|까요|던데|대\b|래\b")
 # Not a pet kept now: a wish, a plan, a past or lost pet, an animal in a game, a show or the street.

@@ -7,7 +7,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
 
 import numpy as np
 
@@ -109,7 +108,8 @@ def choose_threshold(
 ) -> float:
     """The threshold with the best `selection_key` on `grid` (the lowest of equals)."""
     grid = np.round(np.arange(-0.2, 1.0, 0.005), 3) if grid is None else grid
-    best, best_key = float(grid[0]), cast(tuple[float, ...], (-1.0,))
+    best = float(grid[0])
+    best_key: tuple[float, ...] = (-1.0,)
     for threshold in grid:
         key = selection_key(retrieval_report(outcomes, float(threshold)), abstain_target)
         if key > best_key:
